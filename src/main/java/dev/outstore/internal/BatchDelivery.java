@@ -9,7 +9,10 @@ import jakarta.transaction.SystemException;
 import jakarta.transaction.UserTransaction;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -19,8 +22,10 @@ import java.util.logging.Logger;
  * One dispatch round: claim a batch, hand each entry to its observers and mark the batch done, all
  * in one JTA transaction, so observers' database work and the acknowledgement commit together.
  *
- * <p>If anything in the batch fails, the batch rolls back and each entry is delivered again in a
- * transaction of its own, so the failing one gets its retry or DEAD record and the others pass.
+ * <p>If an observer fails, the batch rolls back, the failing entry gets its retry or DEAD record,
+ * and the others are delivered again without it. Entries delivered before the failure in the
+ * rolled-back transaction are thus handed to their observers twice; their database work is
+ * committed once.
  */
 @ApplicationScoped
 class BatchDelivery {
@@ -31,6 +36,14 @@ class BatchDelivery {
   @Inject EntryStore store;
   @Inject ObserverInvoker observers;
   @Inject OutboxExtension extension;
+
+  /*
+   * Entries between a failed delivery's rollback and the record of that failure. The rollback
+   * frees the row while it still looks due, so without this another local worker would claim it
+   * at once and the retry would not wait for its backoff. (Another server can still take it in
+   * that window of about a millisecond; the attempt then counts there.)
+   */
+  private final Set<Long> recordingFailure = ConcurrentHashMap.newKeySet();
 
   private OutboxSettings settings;
   private Backoff backoff;
@@ -52,51 +65,95 @@ class BatchDelivery {
    * @param stopping true once the application is shutting down: failures are then not recorded,
    *     since they are most likely caused by the shutdown itself
    * @return how many entries were claimed (0 when there was nothing to do)
-   * @throws Exception if the claim itself failed, for example because the database is down
+   * @throws Exception if the database failed, for example because it is down
    */
   int run(BooleanSupplier stopping) throws Exception {
-    List<OutboxEntry> claimed = null;
     begin();
+    List<OutboxEntry> claimed;
     try {
-      claimed = store.claim(settings.batchSize(), Instant.now());
-      for (OutboxEntry entry : claimed) {
-        observers.deliver(entry);
-      }
-      if (!claimed.isEmpty()) {
-        store.markDone(claimed.stream().map(OutboxEntry::id).toList(), Instant.now());
-      }
-      transaction.commit();
-      return claimed.size();
+      claimed = store.claim(settings.batchSize(), Instant.now(), recordingFailure);
     } catch (Exception | Error e) {
       rollbackQuietly();
-      if (claimed == null || claimed.isEmpty()) {
-        throw e;
+      throw e;
+    }
+    if (claimed.isEmpty()) {
+      transaction.commit();
+      return 0;
+    }
+    deliverLocked(claimed, stopping);
+    return claimed.size();
+  }
+
+  /**
+   * Delivers entries locked by the current transaction and ends it. When an observer throws, the
+   * transaction rolls back, that entry alone is charged with the failed attempt, and the others are
+   * delivered again in a new transaction. A failure no entry can be blamed for (at commit, say)
+   * falls back to one transaction per entry, which finds the culprit.
+   */
+  private void deliverLocked(List<OutboxEntry> entries, BooleanSupplier stopping) throws Exception {
+    OutboxEntry current = null;
+    try {
+      for (OutboxEntry entry : entries) {
+        current = entry;
+        observers.deliver(entry);
       }
-      if (!stopping.getAsBoolean()) {
-        for (OutboxEntry entry : claimed) {
-          deliverAlone(entry.id(), stopping);
+      current = null;
+      if (entries.size() == 1) {
+        store.flush(); // so an observer's failing write is charged to this entry
+      }
+      store.markDone(ids(entries), Instant.now());
+      transaction.commit();
+    } catch (Exception | Error e) {
+      if (current == null && entries.size() == 1) {
+        current = entries.get(0);
+      }
+      if (current != null) {
+        recordingFailure.add(current.id());
+      }
+      rollbackQuietly();
+      if (stopping.getAsBoolean()) {
+        if (current != null) {
+          recordingFailure.remove(current.id());
+        }
+        return;
+      }
+      if (current != null) {
+        try {
+          recordFailure(current.id(), e);
+        } finally {
+          recordingFailure.remove(current.id());
+        }
+        List<Long> others = new ArrayList<>(ids(entries));
+        others.remove(current.id());
+        if (!others.isEmpty()) {
+          redeliver(others, stopping);
+        }
+      } else {
+        for (Long id : ids(entries)) {
+          redeliver(List.of(id), stopping);
         }
       }
-      return claimed.size();
     }
   }
 
-  private void deliverAlone(long id, BooleanSupplier stopping) throws Exception {
+  private void redeliver(List<Long> ids, BooleanSupplier stopping) throws Exception {
     begin();
+    List<OutboxEntry> locked;
     try {
-      OutboxEntry entry = store.lockPending(id).orElse(null);
-      if (entry != null) {
-        observers.deliver(entry);
-        store.flush(); // so an observer's failing write is charged to this entry, not to commit
-        store.markDone(List.of(id), Instant.now());
-      }
-      transaction.commit();
+      locked = store.lockPending(ids);
     } catch (Exception | Error e) {
       rollbackQuietly();
-      if (!stopping.getAsBoolean()) {
-        recordFailure(id, e);
-      }
+      throw e;
     }
+    if (locked.isEmpty()) {
+      transaction.commit(); // another dispatcher has them now
+      return;
+    }
+    deliverLocked(locked, stopping);
+  }
+
+  private static List<Long> ids(List<OutboxEntry> entries) {
+    return entries.stream().map(OutboxEntry::id).toList();
   }
 
   private void recordFailure(long id, Throwable failure) throws Exception {
@@ -106,7 +163,7 @@ class BatchDelivery {
     String error = describe(failure);
     begin();
     try {
-      OutboxEntry entry = store.lockPending(id).orElse(null);
+      OutboxEntry entry = store.lockPending(List.of(id)).stream().findFirst().orElse(null);
       if (entry == null) {
         transaction.commit(); // another dispatcher has it now; it will record its own outcome
         return;

@@ -4,9 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Every query outstore issues against {@code outbox_entry}. Callers hold the JTA transaction.
@@ -29,14 +30,24 @@ class EntryStore {
       "select e from OutboxEntry e"
           + " where e.status = :pending and e.availableAt <= :now"
           + " and not exists (select 1 from OutboxEntry p"
-          + "   where p.key = e.key and p.status = :pending and p.seq < e.seq)"
-          + " order by e.seq";
+          + "   where p.key = e.key and p.status = :pending and p.seq < e.seq)";
+
+  private static final String ORDER = " order by e.seq";
 
   @PersistenceContext EntityManager em;
 
-  /** Locks and returns up to {@code limit} deliverable entries, at most one per key. */
-  List<OutboxEntry> claim(int limit, Instant now) {
-    return em.createQuery(CLAIM, OutboxEntry.class)
+  /**
+   * Locks and returns up to {@code limit} deliverable entries, at most one per key.
+   *
+   * @param excluded ids this server must not claim now
+   */
+  List<OutboxEntry> claim(int limit, Instant now, Collection<Long> excluded) {
+    TypedQuery<OutboxEntry> query =
+        excluded.isEmpty()
+            ? em.createQuery(CLAIM + ORDER, OutboxEntry.class)
+            : em.createQuery(CLAIM + " and e.id not in :excluded" + ORDER, OutboxEntry.class)
+                .setParameter("excluded", List.copyOf(excluded));
+    return query
         .setParameter("pending", EntryStatus.PENDING)
         .setParameter("now", now)
         .setMaxResults(limit)
@@ -45,17 +56,17 @@ class EntryStore {
         .getResultList();
   }
 
-  /** Locks one entry if it is still PENDING and no other transaction holds it. */
-  Optional<OutboxEntry> lockPending(long id) {
+  /** Locks those of the given entries that are still PENDING and not held elsewhere. */
+  List<OutboxEntry> lockPending(List<Long> ids) {
     return em.createQuery(
-            "select e from OutboxEntry e where e.id = :id and e.status = :pending",
+            "select e from OutboxEntry e where e.id in :ids and e.status = :pending"
+                + " order by e.seq",
             OutboxEntry.class)
-        .setParameter("id", id)
+        .setParameter("ids", ids)
         .setParameter("pending", EntryStatus.PENDING)
         .setLockMode(LockModeType.PESSIMISTIC_WRITE)
         .setHint(LOCK_TIMEOUT, SKIP_LOCKED)
-        .getResultStream()
-        .findFirst();
+        .getResultList();
   }
 
   /**
