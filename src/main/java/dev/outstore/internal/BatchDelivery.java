@@ -123,12 +123,20 @@ class BatchDelivery {
         } finally {
           recordingFailure.remove(current.id());
         }
+        // the failing entry's followers stay behind it: lockDeliverable drops them
         List<Long> others = new ArrayList<>(ids(entries));
         others.remove(current.id());
         if (!others.isEmpty()) {
           redeliver(others, stopping);
         }
       } else {
+        LOG.log(
+            Level.WARNING,
+            "outstore: a batch of "
+                + entries.size()
+                + " entries failed as a whole ("
+                + describe(e)
+                + "); delivering them one by one");
         for (Long id : ids(entries)) {
           redeliver(List.of(id), stopping);
         }
@@ -140,7 +148,7 @@ class BatchDelivery {
     begin();
     List<OutboxEntry> locked;
     try {
-      locked = store.lockPending(ids);
+      locked = store.lockDeliverable(ids);
     } catch (Exception | Error e) {
       rollbackQuietly();
       throw e;

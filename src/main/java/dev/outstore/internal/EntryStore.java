@@ -6,47 +6,87 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Every query outstore issues against {@code outbox_entry}. Callers hold the JTA transaction.
  *
- * <p>Claims lock with {@code PESSIMISTIC_WRITE} and a lock timeout of -2, which Hibernate renders
- * as {@code FOR UPDATE SKIP LOCKED} on PostgreSQL: competing dispatchers skip each other's rows
- * instead of waiting for them.
+ * <p>Rows are locked with {@code PESSIMISTIC_WRITE} and a lock timeout of -2, which Hibernate
+ * renders as {@code FOR UPDATE SKIP LOCKED} on PostgreSQL: competing dispatchers skip each other's
+ * rows instead of waiting for them.
+ *
+ * <p>Per-key order takes two steps, because a row lock says nothing about the rows before it. The
+ * claim leaves out entries stuck behind an earlier entry of their key that is backing off. Then,
+ * with the rows locked, {@link #leadingTheirKeys} keeps of each key only the run of locked entries
+ * that starts at the key's first pending entry: an entry whose predecessor is held by another
+ * dispatcher, or was skipped for any reason, waits for a later round.
  */
 @ApplicationScoped
 class EntryStore {
   private static final String LOCK_TIMEOUT = "jakarta.persistence.lock.timeout";
   private static final int SKIP_LOCKED = -2;
 
-  /*
-   * Only the head of each key is eligible: an entry whose key has an earlier PENDING entry waits,
-   * whether that entry is in flight on another server (locked), backing off, or not yet tried.
-   * This is what keeps per-key order across threads and servers; row locks alone would not.
-   */
   private static final String CLAIM =
       "select e from OutboxEntry e"
           + " where e.status = :pending and e.availableAt <= :now"
           + " and not exists (select 1 from OutboxEntry p"
-          + "   where p.key = e.key and p.status = :pending and p.seq < e.seq)";
-
+          + "   where p.key = e.key and p.status = :pending and p.seq < e.seq"
+          + "   and p.availableAt > :now)";
   private static final String ORDER = " order by e.seq";
+  private static final int CLAIM_PASSES = 3;
 
   @PersistenceContext EntityManager em;
 
   /**
-   * Locks and returns up to {@code limit} deliverable entries, at most one per key.
+   * Locks up to {@code limit} due entries and returns those that may be delivered now, in seq
+   * order.
+   *
+   * <p>When another dispatcher holds the head of a key, the entries locked behind it are useless to
+   * this round; a further pass then looks past those keys, so competing dispatchers spread over
+   * different keys instead of queueing behind each other.
    *
    * @param excluded ids this server must not claim now
    */
   List<OutboxEntry> claim(int limit, Instant now, Collection<Long> excluded) {
-    TypedQuery<OutboxEntry> query =
-        excluded.isEmpty()
-            ? em.createQuery(CLAIM + ORDER, OutboxEntry.class)
-            : em.createQuery(CLAIM + " and e.id not in :excluded" + ORDER, OutboxEntry.class)
-                .setParameter("excluded", List.copyOf(excluded));
+    List<OutboxEntry> claimed = new ArrayList<>();
+    Set<String> busyKeys = new HashSet<>();
+    for (int pass = 0; pass < CLAIM_PASSES && claimed.size() < limit; pass++) {
+      int wanted = limit - claimed.size();
+      List<OutboxEntry> locked = lockDue(wanted, now, excluded, busyKeys);
+      Set<String> interrupted = new HashSet<>();
+      claimed.addAll(leadingTheirKeys(locked, interrupted));
+      if (interrupted.isEmpty() || locked.size() < wanted) {
+        break;
+      }
+      // rows this transaction already holds are not skipped by SKIP LOCKED: leave their keys out
+      locked.forEach(e -> busyKeys.add(e.key()));
+    }
+    claimed.sort(Comparator.comparing(OutboxEntry::seq));
+    return claimed;
+  }
+
+  private List<OutboxEntry> lockDue(
+      int limit, Instant now, Collection<Long> excludedIds, Collection<String> excludedKeys) {
+    String jpql =
+        CLAIM
+            + (excludedIds.isEmpty() ? "" : " and e.id not in :ids")
+            + (excludedKeys.isEmpty() ? "" : " and e.key not in :keys")
+            + ORDER;
+    TypedQuery<OutboxEntry> query = em.createQuery(jpql, OutboxEntry.class);
+    if (!excludedIds.isEmpty()) {
+      query.setParameter("ids", List.copyOf(excludedIds));
+    }
+    if (!excludedKeys.isEmpty()) {
+      query.setParameter("keys", List.copyOf(excludedKeys));
+    }
     return query
         .setParameter("pending", EntryStatus.PENDING)
         .setParameter("now", now)
@@ -56,11 +96,15 @@ class EntryStore {
         .getResultList();
   }
 
+  /** Locks those of the given entries that are still PENDING and may be delivered now. */
+  List<OutboxEntry> lockDeliverable(List<Long> ids) {
+    return leadingTheirKeys(lockPending(ids), new HashSet<>());
+  }
+
   /** Locks those of the given entries that are still PENDING and not held elsewhere. */
   List<OutboxEntry> lockPending(List<Long> ids) {
     return em.createQuery(
-            "select e from OutboxEntry e where e.id in :ids and e.status = :pending"
-                + " order by e.seq",
+            "select e from OutboxEntry e where e.id in :ids and e.status = :pending" + ORDER,
             OutboxEntry.class)
         .setParameter("ids", ids)
         .setParameter("pending", EntryStatus.PENDING)
@@ -70,7 +114,57 @@ class EntryStore {
   }
 
   /**
-   * Marks locked entries DONE, flushing the observers' pending writes first.
+   * Of locked entries in seq order, keeps for each key the run that starts at the key's first
+   * pending entry and has no gap of entries this transaction does not hold.
+   *
+   * @param interrupted receives the keys of which some locked entries were left out
+   */
+  private List<OutboxEntry> leadingTheirKeys(List<OutboxEntry> locked, Set<String> interrupted) {
+    if (locked.isEmpty()) {
+      return locked;
+    }
+    Set<String> keys = locked.stream().map(OutboxEntry::key).collect(Collectors.toSet());
+    long lastSeq = locked.get(locked.size() - 1).seq();
+    List<Object[]> pending =
+        em.createQuery(
+                "select e.key, e.id from OutboxEntry e where e.status = :pending"
+                    + " and e.key in :keys and e.seq <= :lastSeq"
+                    + ORDER,
+                Object[].class)
+            .setParameter("pending", EntryStatus.PENDING)
+            .setParameter("keys", keys)
+            .setParameter("lastSeq", lastSeq)
+            .getResultList();
+    Map<Long, OutboxEntry> byId =
+        locked.stream().collect(Collectors.toMap(OutboxEntry::id, Function.identity()));
+    Set<String> stopped = new HashSet<>();
+    Set<Long> deliverable = new HashSet<>();
+    for (Object[] row : pending) {
+      String key = (String) row[0];
+      if (!stopped.contains(key)) {
+        if (byId.containsKey((Long) row[1])) {
+          deliverable.add((Long) row[1]);
+        } else {
+          stopped.add(key);
+        }
+      }
+    }
+    if (deliverable.size() == locked.size()) {
+      return locked;
+    }
+    List<OutboxEntry> kept = new ArrayList<>();
+    for (OutboxEntry entry : locked) {
+      if (deliverable.contains(entry.id())) {
+        kept.add(entry);
+      } else {
+        interrupted.add(entry.key());
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * Marks locked entries DONE.
    *
    * @throws IllegalStateException if not every entry was PENDING, which would mean the lock did not
    *     hold

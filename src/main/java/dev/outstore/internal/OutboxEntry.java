@@ -82,6 +82,10 @@ public class OutboxEntry {
     return id;
   }
 
+  Long seq() {
+    return seq;
+  }
+
   String key() {
     return key;
   }
