@@ -9,10 +9,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 /**
  * gooutstore's Dispatcher: starts the workers when the application starts, stops them when it
@@ -35,7 +32,7 @@ class Dispatcher {
       LOG.info("outstore: dispatcher disabled by outstore.enabled=false");
       return;
     }
-    ManagedScheduledExecutorService executor = lookup(settings.executor());
+    ManagedScheduledExecutorService executor = extension.executor();
     synchronized (workers) {
       for (int i = 0; i < settings.workers(); i++) {
         workers.add(
@@ -111,20 +108,6 @@ class Dispatcher {
     if (woken == 0) {
       // all busy: make one go round again so the new entries are not left to the poll
       current.get(Math.floorMod(nextToWake.getAndIncrement(), current.size())).wake();
-    }
-  }
-
-  private static ManagedScheduledExecutorService lookup(String jndiName) {
-    try {
-      return InitialContext.doLookup(jndiName);
-    } catch (NamingException | ClassCastException e) {
-      LOG.log(Level.SEVERE, "outstore: cannot look up outstore.executor=" + jndiName, e);
-      throw new dev.outstore.OutboxConfigurationException(
-          "outstore.executor="
-              + jndiName
-              + ": not a ManagedScheduledExecutorService in JNDI ("
-              + e
-              + ")");
     }
   }
 }

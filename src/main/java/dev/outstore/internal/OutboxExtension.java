@@ -3,6 +3,7 @@ package dev.outstore.internal;
 import dev.outstore.OutboxConfigurationException;
 import dev.outstore.OutboxEnvelope;
 import dev.outstore.OutboxMessage;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Extension;
@@ -11,6 +12,8 @@ import jakarta.enterprise.inject.spi.ProcessObserverMethod;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -24,6 +27,7 @@ public class OutboxExtension implements Extension {
   private final MessageTypes.Builder types = new MessageTypes.Builder();
   private volatile MessageTypes messageTypes;
   private volatile OutboxSettings settings;
+  private volatile ManagedScheduledExecutorService executor;
 
   void observer(@Observes ProcessObserverMethod<?, ?> event) {
     ObserverMethod<?> method = event.getObserverMethod();
@@ -59,6 +63,9 @@ public class OutboxExtension implements Extension {
     try {
       Config config = ConfigProvider.getConfig();
       settings = OutboxSettings.read(name -> config.getOptionalValue(name, String.class));
+      if (settings.enabled()) {
+        executor = lookupExecutor(settings.executor());
+      }
     } catch (OutboxConfigurationException e) {
       problems.add(e.getMessage());
     }
@@ -76,6 +83,24 @@ public class OutboxExtension implements Extension {
 
   OutboxSettings settings() {
     return settings;
+  }
+
+  /** The executor the workers run on; null when the dispatcher is disabled. */
+  ManagedScheduledExecutorService executor() {
+    return executor;
+  }
+
+  private static ManagedScheduledExecutorService lookupExecutor(String jndiName) {
+    try {
+      return InitialContext.doLookup(jndiName);
+    } catch (NamingException | ClassCastException e) {
+      throw new OutboxConfigurationException(
+          "outstore.executor="
+              + jndiName
+              + ": not a ManagedScheduledExecutorService in JNDI ("
+              + e
+              + ")");
+    }
   }
 
   private static String describe(ObserverMethod<?> method) {
