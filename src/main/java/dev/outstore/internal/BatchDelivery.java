@@ -94,6 +94,10 @@ class BatchDelivery {
     OutboxEntry current = null;
     try {
       for (OutboxEntry entry : entries) {
+        if (stopping.getAsBoolean()) {
+          // roll back now rather than outlast the shutdown; the entries stay pending
+          throw new IllegalStateException("outstore: the application is stopping");
+        }
         current = entry;
         observers.deliver(entry);
       }

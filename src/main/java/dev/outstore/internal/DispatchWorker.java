@@ -94,7 +94,7 @@ final class DispatchWorker implements Runnable {
         if (claimed > 0) {
           onFullRound.run();
         }
-        again = claimed > 0 || takeRerun();
+        again = (claimed > 0 && !isStopped()) || takeRerun();
       }
     } finally {
       synchronized (this) {
@@ -127,6 +127,10 @@ final class DispatchWorker implements Runnable {
       }
       return 0;
     }
+  }
+
+  private synchronized boolean isStopped() {
+    return stopped;
   }
 
   private synchronized boolean takeRerun() {
