@@ -40,8 +40,10 @@ class BatchDelivery {
   /*
    * Entries between a failed delivery's rollback and the record of that failure. The rollback
    * frees the row while it still looks due, so without this another local worker would claim it
-   * at once and the retry would not wait for its backoff. (Another server can still take it in
-   * that window of about a millisecond; the attempt then counts there.)
+   * at once and the retry would not wait for its backoff. A claim that locked such a row anyway
+   * (its query began before the id was added) ignores it and holds it only until it commits.
+   * Another server can still take the row in that window of about a millisecond; its attempt
+   * then counts instead of this one.
    */
   private final Set<Long> recordingFailure = ConcurrentHashMap.newKeySet();
 
@@ -123,7 +125,7 @@ class BatchDelivery {
       }
       if (current != null) {
         try {
-          recordFailure(current.id(), e);
+          recordFailure(current.id(), current.attempts(), e);
         } finally {
           recordingFailure.remove(current.id());
         }
@@ -168,16 +170,23 @@ class BatchDelivery {
     return entries.stream().map(OutboxEntry::id).toList();
   }
 
-  private void recordFailure(long id, Throwable failure) throws Exception {
+  /**
+   * Charges a failed attempt to an entry, unless its outcome was recorded elsewhere meanwhile.
+   *
+   * @param attemptsBefore the entry's attempts when the failed delivery claimed it
+   */
+  private void recordFailure(long id, int attemptsBefore, Throwable failure) throws Exception {
     if (failure instanceof VirtualMachineError vmError) {
       throw vmError;
     }
     String error = describe(failure);
     begin();
     try {
-      OutboxEntry entry = store.lockPending(List.of(id)).stream().findFirst().orElse(null);
-      if (entry == null) {
-        transaction.commit(); // another dispatcher has it now; it will record its own outcome
+      // Waits if another server claimed the row in the moment after the rollback; its own
+      // outcome then stands (done, or a failure it recorded), and this one is dropped.
+      OutboxEntry entry = store.lockPendingWaiting(id);
+      if (entry == null || entry.attempts() != attemptsBefore) {
+        transaction.commit();
         return;
       }
       int attempt = entry.attempts() + 1;

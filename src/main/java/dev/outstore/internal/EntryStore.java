@@ -61,6 +61,8 @@ class EntryStore {
     for (int pass = 0; pass < CLAIM_PASSES && claimed.size() < limit; pass++) {
       int wanted = limit - claimed.size();
       List<OutboxEntry> locked = lockDue(wanted, now, excluded, busyKeys);
+      // an id may have joined the excluded set while the query ran: ignore it though locked
+      locked.removeIf(e -> excluded.contains(e.id()));
       Set<String> interrupted = new HashSet<>();
       claimed.addAll(leadingTheirKeys(locked, interrupted));
       if (interrupted.isEmpty() || locked.size() < wanted) {
@@ -111,6 +113,23 @@ class EntryStore {
         .setLockMode(LockModeType.PESSIMISTIC_WRITE)
         .setHint(LOCK_TIMEOUT, SKIP_LOCKED)
         .getResultList();
+  }
+
+  /**
+   * Locks one entry that is still PENDING, waiting for another transaction that holds it.
+   *
+   * @return the entry, or null if it is no longer pending
+   */
+  OutboxEntry lockPendingWaiting(long id) {
+    return em.createQuery(
+            "select e from OutboxEntry e where e.id = :id and e.status = :pending",
+            OutboxEntry.class)
+        .setParameter("id", id)
+        .setParameter("pending", EntryStatus.PENDING)
+        .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+        .getResultStream()
+        .findFirst()
+        .orElse(null);
   }
 
   /**
