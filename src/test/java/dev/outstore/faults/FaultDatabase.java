@@ -43,11 +43,15 @@ final class FaultDatabase implements AutoCloseable {
   }
 
   private void startEmbedded(boolean fresh) throws IOException {
+    if (fresh) {
+      FaultCluster.deleteTree(dataDir);
+    }
+    // never let zonky clean the data directory: it would delete it on close, i.e. on restart
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setOverrideWorkingDirectory(dataDir.getParent().resolve("pg-binaries").toFile())
             .setDataDirectory(dataDir)
-            .setCleanDataDirectory(fresh)
+            .setCleanDataDirectory(false)
             .setServerConfig("max_connections", "300")
             .setPGStartupWait(Duration.ofSeconds(60));
     if (port > 0) {

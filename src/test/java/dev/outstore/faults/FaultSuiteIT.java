@@ -4,6 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -46,6 +48,7 @@ class FaultSuiteIT {
 
   static FaultDatabase db;
   static final List<ScenarioResult> results = new ArrayList<>();
+  static final Map<String, Object> leakFigures = new LinkedHashMap<>();
 
   @BeforeAll
   static void database() throws Exception {
@@ -117,9 +120,12 @@ class FaultSuiteIT {
     assertEquals(0, r.duplicates(), "duplicates");
     assertEquals(0, r.orderViolations(), "order violations");
     assertEquals(3, r.dead(), "the poison key's entries, and only they, end DEAD");
-    assertTrue(
-        (double) r.extra().get("min_retry_gap_vs_backoff_floor") >= 1.0, r.extra().toString());
-    assertEquals(MAX_ATTEMPTS, ((Number) r.extra().get("max_attempts_of_a_dead_entry")).intValue());
+    // Recorded attempts are exact. Observer calls and their spacing are reported, not asserted:
+    // another server can take a failed entry in the moment between the rollback and the failure
+    // record (docs/reliability.md, "Known bounds").
+    assertEquals(
+        List.of(List.of(MAX_ATTEMPTS, MAX_ATTEMPTS)),
+        db.rows("select min(attempts), max(attempts) from outbox_entry where status = 'DEAD'"));
   }
 
   @Test
@@ -148,6 +154,37 @@ class FaultSuiteIT {
             workload -> workload.sendKey("slow-", 2));
     assertClean(r);
     assertTrue(r.maxRecoverySeconds() < 5, "other keys kept flowing: " + r);
+  }
+
+  @Test
+  @Order(7)
+  void tenRedeploysLeaveNoDispatcherBehind() throws Exception {
+    db.resetSchema();
+    Path war = war("redeploy-leak", "");
+    Map<String, Object> figures = new LinkedHashMap<>();
+    try (FaultCluster cluster =
+        new FaultCluster(
+            Path.of(System.getProperty("outstore.faults.wlp")),
+            Path.of(System.getProperty("outstore.faults.template")),
+            1,
+            9311,
+            db,
+            war)) {
+      cluster.startAll();
+      figures.put("idle_transactions_per_s_deployed", idleTransactionsPerSecond());
+      for (int i = 0; i < 10; i++) {
+        cluster.redeploy(0);
+      }
+      figures.put("outstore_threads_after_10_redeploys", cluster.threadsInOutstore(0));
+      cluster.undeploy(0);
+      figures.put("outstore_threads_undeployed", cluster.threadsInOutstore(0));
+      figures.put("idle_transactions_per_s_undeployed", idleTransactionsPerSecond());
+    }
+    System.out.println("fault suite: redeploy-leak " + figures);
+    leakFigures.putAll(figures);
+    assertEquals(0L, figures.get("outstore_threads_undeployed"), figures.toString());
+    assertTrue(
+        (double) figures.get("idle_transactions_per_s_undeployed") < 1.0, figures.toString());
   }
 
   /** What a scenario does to the cluster once 30 % of the workload is delivered. */
@@ -228,11 +265,18 @@ class FaultSuiteIT {
         db.count(
             "select count(*) from (select seq, lag(seq) over (partition by msg_key order by id)"
                 + " prev from fault_ledger) t where seq < prev");
-    long resent = db.count("select count(*) - count(distinct (msg_key, seq)) from outbox_entry");
+    long resent =
+        db.count(
+            // the message's own sequence number, not the outbox's seq column
+            "select count(*) - count(distinct (msg_key, payload::json ->> 'seq')) from"
+                + " outbox_entry");
     Object gap =
         db.rows(
+                // the longest pause in deliveries; a slow key's own entries are left out,
+                // since the question there is whether the other keys kept flowing
                 "select coalesce(extract(epoch from max(gap)), 0) from (select delivered_at -"
-                    + " lag(delivered_at) over (order by delivered_at) gap from fault_ledger) t")
+                    + " lag(delivered_at) over (order by delivered_at) gap from fault_ledger"
+                    + " where msg_key not like 'slow-%') t")
             .get(0)
             .get(0);
     extra.put("ledger_rows", db.count("select count(*) from fault_ledger"));
@@ -240,17 +284,11 @@ class FaultSuiteIT {
     if (dead > 0) {
       extra.put("min_retry_gap_vs_backoff_floor", minRetryGapVsFloor());
       extra.put(
-          "max_attempts_of_a_dead_entry",
+          "max_observer_calls_of_a_dead_entry",
           db.count(
               "select max(n) from (select count(*) n from fault_attempt a join outbox_entry e on"
                   + " e.id = a.entry_id where e.status = 'DEAD' group by a.entry_id) t"));
     }
-    extra.put(
-        "entries_waiting_over_5s",
-        db.count(
-            "select count(*) from fault_ledger l join outbox_entry e on e.id = l.entry_id"
-                + " where l.delivered_at - e.created_at > interval '5 seconds'"
-                + " and l.msg_key not like 'slow-%'"));
     return new ScenarioResult(
         name,
         sent,
@@ -338,16 +376,23 @@ class FaultSuiteIT {
   }
 
   private static void writeSummary() throws Exception {
-    StringBuilder json = new StringBuilder("[\n");
-    for (int i = 0; i < results.size(); i++) {
-      json.append("  ").append(toJson(results.get(i).toJson()));
-      json.append(i < results.size() - 1 ? ",\n" : "\n");
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put(
+        "conditions",
+        Map.of(
+            "servers", SERVERS,
+            "keys", KEYS,
+            "entries_per_key", PER_KEY,
+            "database", db.describe(),
+            "cpus", Runtime.getRuntime().availableProcessors()));
+    summary.put("scenarios", results.stream().map(ScenarioResult::toJson).toList());
+    summary.put("redeploy_leak", leakFigures);
+    try (Jsonb jsonb = JsonbBuilder.create(new JsonbConfig().withFormatting(true))) {
+      Files.writeString(WORK.resolve("summary.json"), jsonb.toJson(summary));
     }
-    json.append("]\n");
-    Files.writeString(WORK.resolve("summary.json"), json);
     System.out.println("fault suite summary (" + WORK.resolve("summary.json") + "):");
     System.out.printf(
-        "%-17s %7s %9s %5s %5s %10s %16s %12s %8s%n",
+        "%-17s %7s %9s %5s %5s %10s %16s %12s %9s%n",
         "scenario",
         "sent",
         "delivered",
@@ -359,7 +404,7 @@ class FaultSuiteIT {
         "idle_tx/s");
     for (ScenarioResult r : results) {
       System.out.printf(
-          "%-17s %7d %9d %5d %5d %10d %16d %12.2f %8.1f%n",
+          "%-17s %7d %9d %5d %5d %10d %16d %12.2f %9.1f%n",
           r.scenario(),
           r.sent(),
           r.delivered(),
@@ -370,16 +415,8 @@ class FaultSuiteIT {
           r.maxRecoverySeconds(),
           r.idleTransactionsPerSecond());
     }
-  }
-
-  private static String toJson(Map<String, Object> map) {
-    return map.entrySet().stream()
-        .map(
-            e ->
-                "\""
-                    + e.getKey()
-                    + "\": "
-                    + (e.getValue() instanceof String s ? "\"" + s + "\"" : e.getValue()))
-        .collect(Collectors.joining(", ", "{", "}"));
+    if (!leakFigures.isEmpty()) {
+      System.out.println("redeploy leak: " + leakFigures);
+    }
   }
 }
