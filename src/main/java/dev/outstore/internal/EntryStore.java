@@ -1,9 +1,12 @@
 package dev.outstore.internal;
 
+import dev.outstore.OutboxPersistence;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +46,15 @@ class EntryStore {
   private static final String ORDER = " order by e.seq";
   private static final int CLAIM_PASSES = 3;
 
-  @PersistenceContext EntityManager em;
+  @Inject @OutboxPersistence Instance<EntityManager> chosen;
+  @Inject Instance<DefaultPersistenceContext> fallback;
+  private EntityManager em;
+
+  @PostConstruct
+  void chooseUnit() {
+    // a transaction-scoped container proxy: safe to keep and to share between threads
+    em = chosen.isResolvable() ? chosen.get() : fallback.get().entityManager();
+  }
 
   /**
    * Locks up to {@code limit} due entries and returns those that may be delivered now, in seq
