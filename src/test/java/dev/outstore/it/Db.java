@@ -55,6 +55,20 @@ public class Db {
     }
   }
 
+  /**
+   * Inserts a pending entry by SQL (PostgreSQL), as another application or a bug might: no
+   * generator, no validation, no wake-up.
+   */
+  public void insertEntry(String key, String type, String payload) {
+    update(
+        "insert into outbox_entry (id, msg_key, msg_type, payload, status, attempts, available_at,"
+            + " created_at) values (nextval('outbox_entry_id_seq'), ?, ?, ?, 'PENDING', 0, now(),"
+            + " now())",
+        key,
+        type,
+        payload);
+  }
+
   /** Empties the outbox and the ledger. */
   public void clean() {
     update("delete from outbox_entry");

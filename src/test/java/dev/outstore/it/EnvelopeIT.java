@@ -69,10 +69,7 @@ class EnvelopeIT {
   @Test
   void anEnvelopeObserverTakesTypesThatNoPayloadObserverKnows() throws Exception {
     Tx.run(transaction, () -> outbox.send(new NotObservedDirectly("relay-1", "x")));
-    db.update(
-        "insert into outbox_entry (id, msg_key, msg_type, payload, status, attempts, available_at,"
-            + " created_at) values (nextval('outbox_entry_id_seq'), 'relay-2', 'from.elsewhere',"
-            + " '{\"any\":\"json\"}', 'PENDING', 0, now(), now())");
+    db.insertEntry("relay-2", "from.elsewhere", "{\"any\":\"json\"}");
     Tx.run(transaction, () -> outbox.send(new Ping("wake", 1, null)));
 
     await()

@@ -117,8 +117,8 @@ class RetryIT {
   @Test
   void entriesWithoutObserverOrWithCorruptPayloadAreNeverDoneAndEndDeadWithAReadableReason()
       throws Exception {
-    insert("nobody", "nobody.listens", "{\"key\":\"nobody\"}");
-    insert("corrupt", "test.ping", "{not json");
+    db.insertEntry("nobody", "nobody.listens", "{\"key\":\"nobody\"}");
+    db.insertEntry("corrupt", "test.ping", "{not json");
     Tx.run(transaction, () -> outbox.send(new Ping("after", 1, null)));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> status("after", 0).equals("DONE"));
@@ -137,16 +137,6 @@ class RetryIT {
         0,
         db.count(
             "select count(*) from outbox_entry where status = 'DONE' and msg_key in ('nobody', 'corrupt')"));
-  }
-
-  private void insert(String key, String type, String payload) {
-    db.update(
-        "insert into outbox_entry (id, msg_key, msg_type, payload, status, attempts, available_at,"
-            + " created_at) values (nextval('outbox_entry_id_seq'), ?, ?, ?, 'PENDING', 0, now(),"
-            + " now())",
-        key,
-        type,
-        payload);
   }
 
   /** The status of the key's entry number {@code index} (0-based, in send order). */

@@ -52,10 +52,7 @@ class SkipLockedIT {
   @Test
   void rowsLockedByAnotherTransactionAreSkippedWithoutBlocking() throws Exception {
     // inserted by SQL, so no wake-up: it stays pending until a round runs
-    db.update(
-        "insert into outbox_entry (id, msg_key, msg_type, payload, status, attempts, available_at,"
-            + " created_at) values (nextval('outbox_entry_id_seq'), 'held', 'test.ping',"
-            + " '{\"key\":\"held\",\"seq\":1}', 'PENDING', 0, now(), now())");
+    db.insertEntry("held", "test.ping", "{\"key\":\"held\",\"seq\":1}");
     CountDownLatch locked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     ManagedExecutorService executor =
