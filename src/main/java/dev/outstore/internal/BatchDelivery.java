@@ -125,7 +125,7 @@ class BatchDelivery {
       }
       if (current != null) {
         try {
-          recordFailure(current.id(), current.attempts(), e);
+          recordFailure(current.id(), e);
         } finally {
           recordingFailure.remove(current.id());
         }
@@ -170,22 +170,19 @@ class BatchDelivery {
     return entries.stream().map(OutboxEntry::id).toList();
   }
 
-  /**
-   * Charges a failed attempt to an entry, unless its outcome was recorded elsewhere meanwhile.
-   *
-   * @param attemptsBefore the entry's attempts when the failed delivery claimed it
-   */
-  private void recordFailure(long id, int attemptsBefore, Throwable failure) throws Exception {
+  /** Charges a failed attempt to an entry that is still pending. */
+  private void recordFailure(long id, Throwable failure) throws Exception {
     if (failure instanceof VirtualMachineError vmError) {
       throw vmError;
     }
     String error = describe(failure);
     begin();
     try {
-      // Waits if another server claimed the row in the moment after the rollback; its own
-      // outcome then stands (done, or a failure it recorded), and this one is dropped.
+      // Waits if another server claimed the row in the moment after the rollback. If that server
+      // delivered it, nothing is left to record; if it failed too, both attempts count, so the
+      // observer is never called more than max-attempts times.
       OutboxEntry entry = store.lockPendingWaiting(id);
-      if (entry == null || entry.attempts() != attemptsBefore) {
+      if (entry == null) {
         transaction.commit();
         return;
       }
@@ -199,7 +196,7 @@ class BatchDelivery {
             new Object[] {id, entry.type(), entry.key(), attempt, error});
       } else {
         Duration delay = backoff.delay(attempt);
-        entry.failed(error, now.plus(delay));
+        entry.failed(error, later(entry.availableAt(), now.plus(delay)));
         LOG.log(
             Level.WARNING,
             "outstore: entry {0} (type {1}, key {2}) failed attempt {3} of {4}, retry in {5} ms:"
@@ -219,6 +216,10 @@ class BatchDelivery {
       rollbackQuietly();
       throw e;
     }
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private void begin() throws Exception {

@@ -106,6 +106,10 @@ public class OutboxEntry {
     return attempts;
   }
 
+  Instant availableAt() {
+    return availableAt;
+  }
+
   Instant createdAt() {
     return createdAt;
   }
