@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,8 +43,8 @@ class BatchDelivery {
    * frees the row while it still looks due, so without this another local worker would claim it
    * at once and the retry would not wait for its backoff. A claim that locked such a row anyway
    * (its query began before the id was added) ignores it and holds it only until it commits.
-   * Another server can still take the row in that window of about a millisecond; its attempt
-   * then counts instead of this one.
+   * Another server can still take the row in that window (about a millisecond when the machine
+   * is idle) and call the observer before the backoff; both attempts then count.
    */
   private final Set<Long> recordingFailure = ConcurrentHashMap.newKeySet();
 
@@ -70,20 +71,27 @@ class BatchDelivery {
    * @throws Exception if the database failed, for example because it is down
    */
   int run(BooleanSupplier stopping) throws Exception {
+    return lockAndDeliver(
+        () -> store.claim(settings.batchSize(), Instant.now(), recordingFailure), stopping);
+  }
+
+  /** Locks entries in a new transaction and delivers them; returns how many were locked. */
+  private int lockAndDeliver(Supplier<List<OutboxEntry>> lock, BooleanSupplier stopping)
+      throws Exception {
     begin();
-    List<OutboxEntry> claimed;
+    List<OutboxEntry> locked;
     try {
-      claimed = store.claim(settings.batchSize(), Instant.now(), recordingFailure);
-    } catch (Exception | Error e) {
+      locked = lock.get();
+    } catch (RuntimeException | Error e) {
       rollbackQuietly();
       throw e;
     }
-    if (claimed.isEmpty()) {
-      transaction.commit();
+    if (locked.isEmpty()) {
+      transaction.commit(); // nothing due, or another dispatcher has it now
       return 0;
     }
-    deliverLocked(claimed, stopping);
-    return claimed.size();
+    deliverLocked(locked, stopping);
+    return locked.size();
   }
 
   /**
@@ -151,19 +159,7 @@ class BatchDelivery {
   }
 
   private void redeliver(List<Long> ids, BooleanSupplier stopping) throws Exception {
-    begin();
-    List<OutboxEntry> locked;
-    try {
-      locked = store.lockDeliverable(ids);
-    } catch (Exception | Error e) {
-      rollbackQuietly();
-      throw e;
-    }
-    if (locked.isEmpty()) {
-      transaction.commit(); // another dispatcher has them now
-      return;
-    }
-    deliverLocked(locked, stopping);
+    lockAndDeliver(() -> store.lockDeliverable(ids), stopping);
   }
 
   private static List<Long> ids(List<OutboxEntry> entries) {
