@@ -1,5 +1,6 @@
 package dev.outstore.bench;
 
+import dev.outstore.OutboxSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,6 +19,18 @@ final class BenchDb {
 
   BenchDb(String url) {
     this.url = url;
+  }
+
+  /**
+   * Creates the floor's table: the shipped DDL under another name, so outstore's dispatcher in
+   * Liberty leaves the floor's rows alone.
+   */
+  void createFloorTable() throws SQLException {
+    execute("drop table if exists " + JdbcFloor.TABLE);
+    execute("drop sequence if exists floor_entry_id_seq, floor_entry_seq_seq");
+    for (String ddl : OutboxSchema.POSTGRESQL.statements()) {
+      execute(ddl.replace("outbox_entry", JdbcFloor.TABLE));
+    }
   }
 
   String url() {
@@ -65,11 +78,13 @@ final class BenchDb {
    * Inserts {@code count} entries shaped like the generator's (same keys, type and 1 KiB JSON
    * payload) in one statement, with ids from {@code SQL_ID_BASE + first}.
    */
-  void insertEntries(long first, long count, String status) throws SQLException {
+  void insertEntries(String table, long first, long count, String status) throws SQLException {
     try (Connection c = connect();
         PreparedStatement s =
             c.prepareStatement(
-                "insert into outbox_entry (id, msg_key, msg_type, payload, status, attempts,"
+                "insert into "
+                    + table
+                    + " (id, msg_key, msg_type, payload, status, attempts,"
                     + " available_at, created_at, done_at)"
                     + " select ? + g, 'k' || (g % "
                     + BenchEvent.KEYS

@@ -19,12 +19,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * check. The payload is read as a string and dropped.
  */
 final class JdbcFloor {
+  /** The floor's copy of outbox_entry: same DDL, same indexes. */
+  static final String TABLE = "floor_entry";
+
   static final String CLAIM =
       "select id, seq, msg_key, msg_type, payload, headers, attempts, created_at"
-          + " from outbox_entry where status = 'PENDING' and available_at <= now()"
+          + " from "
+          + TABLE
+          + " where status = 'PENDING' and available_at <= now()"
           + " order by seq limit ? for update skip locked";
   static final String ACK =
-      "update outbox_entry set status = 'DONE', done_at = now()"
+      "update "
+          + TABLE
+          + " set status = 'DONE', done_at = now()"
           + " where id = any(?) and status = 'PENDING'";
 
   private JdbcFloor() {}

@@ -44,11 +44,18 @@ public final class TestDatabase implements LauncherSessionListener {
         url = preferred;
       }
       if (url.isEmpty()) {
-        embedded =
+        EmbeddedPostgres.Builder builder =
             EmbeddedPostgres.builder()
                 .setOverrideWorkingDirectory(Path.of("target", "embedded-pg").toFile())
-                .setServerConfig("max_connections", "200")
-                .start();
+                .setServerConfig("max_connections", "200");
+        // name=value,... overrides zonky's settings (it turns fsync and synchronous_commit off)
+        for (String setting : System.getProperty("outstore.test.pg-settings", "").split(",")) {
+          String[] kv = setting.split("=", 2);
+          if (kv.length == 2) {
+            builder.setServerConfig(kv[0].trim(), kv[1].trim());
+          }
+        }
+        embedded = builder.start();
         url = embedded.getJdbcUrl("postgres", "postgres");
         System.out.println("outstore tests: embedded PostgreSQL at " + url);
       } else {
