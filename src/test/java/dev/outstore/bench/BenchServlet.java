@@ -1,7 +1,7 @@
 package dev.outstore.bench;
 
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -29,6 +31,7 @@ import org.HdrHistogram.Histogram;
 @WebServlet("/bench/*")
 public class BenchServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
+  private static final double MAX_TX_PER_S = 400;
 
   @Inject transient BenchWork work;
   @Inject transient BenchObserver observer;
@@ -36,7 +39,12 @@ public class BenchServlet extends HttpServlet {
   @Resource(lookup = "jdbc/outstore")
   transient DataSource dataSource;
 
-  @Resource transient ManagedExecutorService executor;
+  /*
+   * Producers run on threads of their own: on the default managed executor, long-running producer
+   * tasks took the pool threads that outstore's workers are scheduled on (Liberty grows that pool
+   * slowly), which starved the dispatcher and measured the pool, not outstore.
+   */
+  @Resource transient ManagedThreadFactory threads;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -62,6 +70,13 @@ public class BenchServlet extends HttpServlet {
     response.getWriter().print(text);
   }
 
+  /** Runs a task on a new managed thread (with the application's context). */
+  private Future<?> start(Callable<?> task) {
+    FutureTask<?> future = new FutureTask<>(task);
+    threads.newThread(future).start();
+    return future;
+  }
+
   private static long param(HttpServletRequest request, String name) {
     return Long.parseLong(request.getParameter(name));
   }
@@ -77,7 +92,7 @@ public class BenchServlet extends HttpServlet {
     for (int t = 0; t < threads; t++) {
       int thread = t;
       parts.add(
-          executor.submit(
+          start(
               () -> {
                 // chunks of perTx, dealt round-robin to the threads
                 for (long c = from + (long) thread * perTx;
@@ -136,26 +151,36 @@ public class BenchServlet extends HttpServlet {
     double rate = Double.parseDouble(request.getParameter("rate"));
     int count = (int) Math.round(rate * Double.parseDouble(request.getParameter("seconds")));
     long base = param(request, "base");
-    int threads = (int) Math.max(2, Math.min(32, Math.ceil(rate / 300)));
+    // messages per business transaction: more than one only where one per transaction would
+    // need more transactions per second than Liberty and PostgreSQL manage on this machine
+    int perTx = (int) Math.max(1, Math.ceil(rate / MAX_TX_PER_S));
+    int transactions = (count + perTx - 1) / perTx;
+    double txRate = rate / perTx;
+    int threads = (int) Math.max(2, Math.min(16, Math.ceil(txRate / 100)));
     long[] committedAt = new long[count];
     long[] lateness = new long[threads];
     observer.track(base, count);
     long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-    double interval = 1e9 / rate;
+    double interval = 1e9 / txRate;
     List<Future<?>> producers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
       producers.add(
-          executor.submit(
+          start(
               () -> {
-                for (int i = thread; i < count; i += threads) {
-                  long due = t0 + (long) (i * interval);
+                for (int tx = thread; tx < transactions; tx += threads) {
+                  long due = t0 + (long) (tx * interval);
                   long wait;
                   while ((wait = due - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                   }
                   lateness[thread] = Math.max(lateness[thread], -wait);
-                  committedAt[i] = work.order(base + i);
+                  int first = tx * perTx;
+                  int last = Math.min(first + perTx, count);
+                  long at = work.order(base + first, last - first);
+                  for (int i = first; i < last; i++) {
+                    committedAt[i] = at;
+                  }
                 }
                 return null;
               }));
@@ -200,6 +225,7 @@ public class BenchServlet extends HttpServlet {
       maxLate = Math.max(maxLate, late);
     }
     result.put("count", count);
+    result.put("messages_per_transaction", perTx);
     result.put("producer_threads", threads);
     result.put("achieved_rate", count / ((lastCommit - t0) / 1e9));
     result.put("max_schedule_lag_ms", maxLate / 1e6);

@@ -40,14 +40,29 @@ public class BenchWork {
    * @return the nanoTime at which commit returned
    */
   public long order(long n) throws Exception {
+    return order(n, n >= 0 ? 1 : 0);
+  }
+
+  /**
+   * One business transaction: inserts an order row and sends messages n .. n + count - 1.
+   *
+   * @return the nanoTime at which commit returned
+   */
+  public long order(long n, int count) throws Exception {
     transaction.begin();
     try {
       em.createNativeQuery("insert into bench_order (customer, total) values (?1, ?2)")
           .setParameter(1, "customer-" + (n & 1023))
           .setParameter(2, new BigDecimal("12.50"))
           .executeUpdate();
-      if (n >= 0) {
+      if (count == 1) {
         outbox.send(BenchEvent.of(n));
+      } else if (count > 1) {
+        List<BenchEvent> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          events.add(BenchEvent.of(n + i));
+        }
+        outbox.send(events);
       }
     } catch (RuntimeException e) {
       transaction.rollback();

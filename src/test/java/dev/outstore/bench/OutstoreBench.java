@@ -125,6 +125,10 @@ class OutstoreBench {
     results.put("drain_vs_floor", drain / floor);
     results.put("drain_vs_peer", drain / peerRate);
     print("drain", results);
+    if (Boolean.getBoolean("bench.drain-only")) { // for tuning: figure 1 alone
+      System.out.println(Json.write(results));
+      return;
+    }
 
     // 2. commit -> observer latency, open loop
     Map<String, Object> latency = new LinkedHashMap<>();
