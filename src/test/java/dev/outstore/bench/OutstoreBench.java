@@ -104,6 +104,11 @@ class OutstoreBench {
     results.put("conditions", conditions);
     print("conditions", conditions);
 
+    if (Boolean.getBoolean("bench.backlog-only")) { // for diagnosis: figure 4 alone
+      drainThroughGenerator(SETTINGS.warmup());
+      System.out.println(Json.write(backlog()));
+      return;
+    }
     // warm-up: every path once, unmeasured
     drainThroughGenerator(SETTINGS.warmup());
     floor(Math.min(SETTINGS.warmup(), 10_000));
