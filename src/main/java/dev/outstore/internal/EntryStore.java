@@ -37,11 +37,29 @@ class EntryStore {
   private static final String LOCK_TIMEOUT = "jakarta.persistence.lock.timeout";
   private static final int SKIP_LOCKED = -2;
 
+  /*
+   * The status is a literal, not a parameter: the partial indexes (WHERE status = 'PENDING') are
+   * usable only when the planner sees the value, and PostgreSQL may switch a prepared statement
+   * to a generic plan that does not (measured: a sequential scan and sort, 4.5 s per claim with
+   * 100,000 pending and 1,000,000 done rows, against 0.3 ms).
+   */
+  private static final String PENDING = "dev.outstore.internal.EntryStatus.PENDING";
+
+  /*
+   * An entry backing off has failed before (attempts > 0), so the backoff check probes only the
+   * small partial index of retrying entries. Checking every pending entry made PostgreSQL scan all
+   * of them per claim (38 ms with 100,000 pending); step 2 (leadingTheirKeys) keeps the per-key
+   * order in any case, this check only keeps useless rows out of the batch.
+   */
   private static final String CLAIM =
       "select e from OutboxEntry e"
-          + " where e.status = :pending and e.availableAt <= :now"
+          + " where e.status = "
+          + PENDING
+          + " and e.availableAt <= :now"
           + " and not exists (select 1 from OutboxEntry p"
-          + "   where p.key = e.key and p.status = :pending and p.seq < e.seq"
+          + "   where p.key = e.key and p.status = "
+          + PENDING
+          + " and p.attempts > 0 and p.seq < e.seq"
           + "   and p.availableAt > :now)";
   private static final String ORDER = " order by e.seq";
   private static final int CLAIM_PASSES = 3;
@@ -101,7 +119,6 @@ class EntryStore {
       query.setParameter("keys", List.copyOf(excludedKeys));
     }
     return query
-        .setParameter("pending", EntryStatus.PENDING)
         .setParameter("now", now)
         .setMaxResults(limit)
         .setLockMode(LockModeType.PESSIMISTIC_WRITE)
@@ -157,11 +174,11 @@ class EntryStore {
     long lastSeq = locked.get(locked.size() - 1).seq();
     List<Object[]> pending =
         em.createQuery(
-                "select e.key, e.id from OutboxEntry e where e.status = :pending"
+                "select e.key, e.id from OutboxEntry e where e.status = "
+                    + PENDING
                     + " and e.key in :keys and e.seq <= :lastSeq"
                     + ORDER,
                 Object[].class)
-            .setParameter("pending", EntryStatus.PENDING)
             .setParameter("keys", keys)
             .setParameter("lastSeq", lastSeq)
             .getResultList();

@@ -22,5 +22,8 @@ CREATE TABLE IF NOT EXISTS outbox_entry (
 
 -- The claim scans pending rows in seq order and stops at the batch size.
 CREATE INDEX IF NOT EXISTS outbox_entry_pending_seq ON outbox_entry (seq) WHERE status = 'PENDING';
--- The per-key check ("no earlier pending entry of this key") is one probe of this index.
+-- After the claim locked its rows: the pending entries of their keys, to keep each key's leading run.
 CREATE INDEX IF NOT EXISTS outbox_entry_pending_key ON outbox_entry (msg_key, seq) WHERE status = 'PENDING';
+-- The claim's backoff check ("no earlier entry of this key waiting for a retry") probes only entries
+-- that failed before; this index stays small and costs a first send nothing.
+CREATE INDEX IF NOT EXISTS outbox_entry_retrying_key ON outbox_entry (msg_key, seq) WHERE status = 'PENDING' AND attempts > 0;

@@ -39,12 +39,23 @@ public final class TestDatabase implements LauncherSessionListener {
     }
     try {
       String url = System.getProperty("outstore.test.jdbc-url", "").trim();
+      String preferred = System.getProperty("outstore.test.preferred-jdbc-url", "").trim();
+      if (url.isEmpty() && !preferred.isEmpty() && answers(preferred)) {
+        url = preferred;
+      }
       if (url.isEmpty()) {
-        embedded =
+        EmbeddedPostgres.Builder builder =
             EmbeddedPostgres.builder()
                 .setOverrideWorkingDirectory(Path.of("target", "embedded-pg").toFile())
-                .setServerConfig("max_connections", "200")
-                .start();
+                .setServerConfig("max_connections", "200");
+        // name=value,... overrides zonky's settings (it turns fsync and synchronous_commit off)
+        for (String setting : System.getProperty("outstore.test.pg-settings", "").split(",")) {
+          String[] kv = setting.split("=", 2);
+          if (kv.length == 2) {
+            builder.setServerConfig(kv[0].trim(), kv[1].trim());
+          }
+        }
+        embedded = builder.start();
         url = embedded.getJdbcUrl("postgres", "postgres");
         System.out.println("outstore tests: embedded PostgreSQL at " + url);
       } else {
@@ -68,6 +79,32 @@ public final class TestDatabase implements LauncherSessionListener {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  /**
+   * Whether the database of {@code url} answers, creating the database first if its server answers
+   * but lacks it. Used for a preferred database that may not be there (the benchmark's).
+   */
+  private static boolean answers(String url) {
+    try (Connection c = DriverManager.getConnection(url)) {
+      return true;
+    } catch (SQLException e) {
+      if (!"3D000".equals(e.getSQLState())) { // anything but "database does not exist"
+        System.out.println("outstore tests: " + url + " does not answer (" + e.getMessage() + ")");
+        return false;
+      }
+    }
+    URI uri = URI.create(url.substring("jdbc:".length()));
+    String name = uri.getPath().substring(1);
+    String postgres = url.replaceFirst("/" + name + "(\\?|$)", "/postgres$1");
+    try (Connection c = DriverManager.getConnection(postgres);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE \"" + name + "\"");
+      return true;
+    } catch (SQLException e) {
+      System.out.println("outstore tests: cannot create database " + name + ": " + e.getMessage());
+      return false;
     }
   }
 
