@@ -12,8 +12,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -24,10 +22,10 @@ import java.util.logging.Logger;
  * One dispatch round: claim a batch, hand each entry to its observers and mark the batch done, all
  * in one JTA transaction, so observers' database work and the acknowledgement commit together.
  *
- * <p>If an observer fails, the batch rolls back, the failing entry gets its retry or DEAD record,
- * and the others are delivered again without it. Entries delivered before the failure in the
- * rolled-back transaction are thus handed to their observers twice; their database work is
- * committed once.
+ * <p>If an observer fails, the failing entry is held from every dispatcher until its retry time
+ * ({@link OutboxHold}), the batch rolls back, the entry gets its retry or DEAD record, and the
+ * others are delivered again without it. Entries delivered before the failure in the rolled-back
+ * transaction are thus handed to their observers again; their database work is committed once.
  */
 @ApplicationScoped
 class BatchDelivery {
@@ -38,16 +36,7 @@ class BatchDelivery {
   @Inject EntryStore store;
   @Inject ObserverInvoker observers;
   @Inject OutboxExtension extension;
-
-  /*
-   * Entries between a failed delivery's rollback and the record of that failure. The rollback
-   * frees the row while it still looks due, so without this another local worker would claim it
-   * at once and the retry would not wait for its backoff. A claim that locked such a row anyway
-   * (its query began before the id was added) ignores it and holds it only until it commits.
-   * Another server can still take the row in that window (about a millisecond when the machine
-   * is idle) and call the observer before the backoff; both attempts then count.
-   */
-  private final Set<Long> recordingFailure = ConcurrentHashMap.newKeySet();
+  @Inject FailureHold failureHold;
 
   private OutboxSettings settings;
   private Backoff backoff;
@@ -72,8 +61,7 @@ class BatchDelivery {
    * @throws Exception if the database failed, for example because it is down
    */
   int run(BooleanSupplier stopping) throws Exception {
-    List<OutboxEntry> claimed =
-        lock(() -> store.claim(settings.batchSize(), Instant.now(), recordingFailure));
+    List<OutboxEntry> claimed = lock(() -> store.claim(settings.batchSize(), Instant.now()));
     if (!claimed.isEmpty()) {
       deliverRound(claimed, stopping);
     }
@@ -178,20 +166,25 @@ class BatchDelivery {
       transaction.commit();
       return null;
     } catch (Exception | Error e) {
-      Long culprit = current >= 0 ? entries.get(current).id() : null;
-      if (culprit != null) {
-        recordingFailure.add(culprit);
-      }
-      try {
+      OutboxEntry culprit = current >= 0 ? entries.get(current) : null;
+      if (culprit == null || stopping.getAsBoolean() || e instanceof VirtualMachineError) {
         rollbackQuietly();
-        if (culprit != null && !stopping.getAsBoolean()) {
-          recordFailure(culprit, e);
+        if (e instanceof VirtualMachineError vmError) {
+          throw vmError;
         }
-      } finally {
-        if (culprit != null) {
-          recordingFailure.remove(culprit);
-        }
+        return new Failure(current, e);
       }
+      // the rollback frees the row before the failure is recorded on it: hold it first
+      Instant retryAt = Instant.now().plus(backoff.delay(culprit.attempts() + 1));
+      try {
+        failureHold.hold(culprit.id(), retryAt);
+      } catch (RuntimeException holdFailed) {
+        rollbackQuietly();
+        holdFailed.addSuppressed(e);
+        throw holdFailed;
+      }
+      rollbackQuietly();
+      recordFailure(culprit.id(), e, retryAt);
       return new Failure(current, e);
     }
   }
@@ -200,47 +193,46 @@ class BatchDelivery {
     return entries.stream().map(OutboxEntry::id).toList();
   }
 
-  /** Charges a failed attempt to an entry that is still pending. */
-  private void recordFailure(long id, Throwable failure) throws Exception {
-    if (failure instanceof VirtualMachineError vmError) {
-      throw vmError;
-    }
+  /**
+   * Charges a failed attempt to an entry that is still pending, and releases its hold.
+   *
+   * @param retryAt the end of its hold: when it is due again, unless this was its last attempt
+   */
+  private void recordFailure(long id, Throwable failure, Instant retryAt) throws Exception {
     String error = describe(failure);
     begin();
     try {
-      // Waits if another server claimed the row in the moment after the rollback. If that server
-      // delivered it, nothing is left to record; if it failed too, both attempts count, so the
-      // observer is never called more than max-attempts times.
+      // Waits if another dispatcher holds the row: one whose claim found it before the hold.
+      // If that one delivered it, nothing is left to record; if it failed too, both attempts
+      // count, so the observer is never called more than max-attempts times.
       OutboxEntry entry = store.lockPendingWaiting(id);
-      if (entry == null) {
-        transaction.commit();
-        return;
-      }
-      int attempt = entry.attempts() + 1;
       Instant now = Instant.now();
-      if (attempt >= settings.maxAttempts()) {
-        entry.dead(error, now);
-        LOG.log(
-            Level.SEVERE,
-            "outstore: entry {0} (type {1}, key {2}) is DEAD after {3} attempts: {4}",
-            new Object[] {id, entry.type(), entry.key(), attempt, error});
-      } else {
-        Duration delay = backoff.delay(attempt);
-        entry.failed(error, later(entry.availableAt(), now.plus(delay)));
-        LOG.log(
-            Level.WARNING,
-            "outstore: entry {0} (type {1}, key {2}) failed attempt {3} of {4}, retry in {5} ms:"
-                + " {6}",
-            new Object[] {
-              id,
-              entry.type(),
-              entry.key(),
-              attempt,
-              settings.maxAttempts(),
-              delay.toMillis(),
-              error
-            });
+      if (entry != null) {
+        int attempt = entry.attempts() + 1;
+        if (attempt >= settings.maxAttempts()) {
+          entry.dead(error, now);
+          LOG.log(
+              Level.SEVERE,
+              "outstore: entry {0} (type {1}, key {2}) is DEAD after {3} attempts: {4}",
+              new Object[] {id, entry.type(), entry.key(), attempt, error});
+        } else {
+          entry.failed(error, later(entry.availableAt(), retryAt));
+          LOG.log(
+              Level.WARNING,
+              "outstore: entry {0} (type {1}, key {2}) failed attempt {3} of {4}, retry in {5} ms:"
+                  + " {6}",
+              new Object[] {
+                id,
+                entry.type(),
+                entry.key(),
+                attempt,
+                settings.maxAttempts(),
+                Duration.between(now, retryAt).toMillis(),
+                error
+              });
+        }
       }
+      store.release(id, now);
       transaction.commit();
     } catch (Exception | Error e) {
       rollbackQuietly();

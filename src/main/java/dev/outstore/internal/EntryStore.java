@@ -60,7 +60,9 @@ class EntryStore {
           + "   where p.key = e.key and p.status = "
           + PENDING
           + " and p.attempts > 0 and p.seq < e.seq"
-          + "   and p.availableAt > :now)";
+          + "   and p.availableAt > :now)"
+          + " and not exists (select 1 from OutboxHold h"
+          + "   where h.entryId = e.id and h.heldUntil > :now)";
   private static final String ORDER = " order by e.seq";
   private static final int CLAIM_PASSES = 3;
 
@@ -81,17 +83,13 @@ class EntryStore {
    * <p>When another dispatcher holds the head of a key, the entries locked behind it are useless to
    * this round; a further pass then looks past those keys, so competing dispatchers spread over
    * different keys instead of queueing behind each other.
-   *
-   * @param excluded ids this server must not claim now
    */
-  List<OutboxEntry> claim(int limit, Instant now, Collection<Long> excluded) {
+  List<OutboxEntry> claim(int limit, Instant now) {
     List<OutboxEntry> claimed = new ArrayList<>();
     Set<String> busyKeys = new HashSet<>();
     for (int pass = 0; pass < CLAIM_PASSES && claimed.size() < limit; pass++) {
       int wanted = limit - claimed.size();
-      List<OutboxEntry> locked = lockDue(wanted, now, excluded, busyKeys);
-      // an id may have joined the excluded set while the query ran: ignore it though locked
-      locked.removeIf(e -> excluded.contains(e.id()));
+      List<OutboxEntry> locked = lockDue(wanted, now, busyKeys);
       Set<String> interrupted = new HashSet<>();
       claimed.addAll(leadingTheirKeys(locked, interrupted));
       if (interrupted.isEmpty() || locked.size() < wanted) {
@@ -104,17 +102,9 @@ class EntryStore {
     return claimed;
   }
 
-  private List<OutboxEntry> lockDue(
-      int limit, Instant now, Collection<Long> excludedIds, Collection<String> excludedKeys) {
-    String jpql =
-        CLAIM
-            + (excludedIds.isEmpty() ? "" : " and e.id not in :ids")
-            + (excludedKeys.isEmpty() ? "" : " and e.key not in :keys")
-            + ORDER;
+  private List<OutboxEntry> lockDue(int limit, Instant now, Collection<String> excludedKeys) {
+    String jpql = CLAIM + (excludedKeys.isEmpty() ? "" : " and e.key not in :keys") + ORDER;
     TypedQuery<OutboxEntry> query = em.createQuery(jpql, OutboxEntry.class);
-    if (!excludedIds.isEmpty()) {
-      query.setParameter("ids", List.copyOf(excludedIds));
-    }
     if (!excludedKeys.isEmpty()) {
       query.setParameter("keys", List.copyOf(excludedKeys));
     }
@@ -162,7 +152,10 @@ class EntryStore {
 
   /**
    * Of locked entries in seq order, keeps for each key the run that starts at the key's first
-   * pending entry and has no gap of entries this transaction does not hold.
+   * pending entry and has no gap of entries this transaction does not hold. A held entry (see
+   * {@link OutboxHold}) ends its key's run even if locked: this query runs after the lock was
+   * taken, so it sees a hold committed before a failed delivery's rollback freed the row, which the
+   * claim's own snapshot may predate.
    *
    * @param interrupted receives the keys of which some locked entries were left out
    */
@@ -174,11 +167,13 @@ class EntryStore {
     long lastSeq = locked.get(locked.size() - 1).seq();
     List<Object[]> pending =
         em.createQuery(
-                "select e.key, e.id from OutboxEntry e where e.status = "
+                "select e.key, e.id, h.entryId from OutboxEntry e left join OutboxHold h"
+                    + " on h.entryId = e.id and h.heldUntil > :now where e.status = "
                     + PENDING
                     + " and e.key in :keys and e.seq <= :lastSeq"
                     + ORDER,
                 Object[].class)
+            .setParameter("now", Instant.now())
             .setParameter("keys", keys)
             .setParameter("lastSeq", lastSeq)
             .getResultList();
@@ -189,7 +184,7 @@ class EntryStore {
     for (Object[] row : pending) {
       String key = (String) row[0];
       if (!stopped.contains(key)) {
-        if (byId.containsKey((Long) row[1])) {
+        if (byId.containsKey((Long) row[1]) && row[2] == null) {
           deliverable.add((Long) row[1]);
         } else {
           stopped.add(key);
@@ -230,6 +225,31 @@ class EntryStore {
       throw new IllegalStateException(
           "outstore: marking " + ids.size() + " claimed entries done updated " + updated);
     }
+  }
+
+  /**
+   * Holds an entry from every dispatcher until {@code until}, or extends its hold. Call in a
+   * transaction of its own, committed before the transaction that failed to deliver the entry rolls
+   * back.
+   */
+  void hold(long entryId, Instant until) {
+    OutboxHold hold = em.find(OutboxHold.class, entryId);
+    if (hold == null) {
+      em.persist(new OutboxHold(entryId, until));
+    } else {
+      hold.extend(until);
+    }
+  }
+
+  /**
+   * Releases an entry's hold, once its failure is recorded on the entry itself, and clears expired
+   * holds (left by a server that died before it could release them).
+   */
+  void release(long entryId, Instant now) {
+    em.createQuery("delete from OutboxHold h where h.entryId = :id or h.heldUntil <= :now")
+        .setParameter("id", entryId)
+        .setParameter("now", now)
+        .executeUpdate();
   }
 
   void persist(OutboxEntry entry) {

@@ -21,3 +21,8 @@ CREATE TABLE IF NOT EXISTS outbox_entry (
 
 CREATE INDEX IF NOT EXISTS outbox_entry_status_seq ON outbox_entry (status, seq);
 CREATE INDEX IF NOT EXISTS outbox_entry_key_status_seq ON outbox_entry (msg_key, status, seq);
+
+CREATE TABLE IF NOT EXISTS outbox_hold (
+    entry_id     bigint       PRIMARY KEY,
+    held_until   timestamp(6) with time zone NOT NULL
+);

@@ -27,3 +27,10 @@ CREATE INDEX IF NOT EXISTS outbox_entry_pending_key ON outbox_entry (msg_key, se
 -- The claim's backoff check ("no earlier entry of this key waiting for a retry") probes only entries
 -- that failed before; this index stays small and costs a first send nothing.
 CREATE INDEX IF NOT EXISTS outbox_entry_retrying_key ON outbox_entry (msg_key, seq) WHERE status = 'PENDING' AND attempts > 0;
+
+-- An entry whose delivery just failed, kept from every dispatcher until its retry time: the failed
+-- transaction's rollback frees the row before the failure is recorded on it.
+CREATE TABLE IF NOT EXISTS outbox_hold (
+    entry_id     bigint       PRIMARY KEY,
+    held_until   timestamptz  NOT NULL
+);

@@ -106,7 +106,7 @@ final class FaultDatabase implements AutoCloseable {
   /** Drops and recreates the outbox from the shipped DDL, and the suite's own tables. */
   void resetSchema() throws SQLException {
     execute(
-        "DROP TABLE IF EXISTS outbox_entry, fault_ledger, fault_attempt",
+        "DROP TABLE IF EXISTS outbox_entry, outbox_hold, fault_ledger, fault_attempt",
         "DROP SEQUENCE IF EXISTS outbox_entry_id_seq, outbox_entry_seq_seq");
     execute(OutboxSchema.POSTGRESQL.statements().toArray(String[]::new));
     execute(

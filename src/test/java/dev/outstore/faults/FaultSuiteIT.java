@@ -122,12 +122,15 @@ class FaultSuiteIT {
     assertEquals(0, r.duplicates(), "duplicates");
     assertEquals(0, r.orderViolations(), "order violations");
     assertEquals(3, r.dead(), "the poison key's entries, and only they, end DEAD");
-    // Recorded attempts are exact. Observer calls and their spacing are reported, not asserted:
-    // another server can take a failed entry in the moment between the rollback and the failure
-    // record (docs/reliability.md, "Known bounds").
     assertEquals(
         List.of(List.of(MAX_ATTEMPTS, MAX_ATTEMPTS)),
         db.rows("select min(attempts), max(attempts) from outbox_entry where status = 'DEAD'"));
+    // pacing is cluster-wide: no server called a failed entry again before its backoff
+    assertEquals(
+        (long) MAX_ATTEMPTS, r.extra().get("max_observer_calls_of_a_dead_entry"), r.toString());
+    assertTrue(
+        ((Number) r.extra().get("min_retry_gap_vs_backoff_floor")).doubleValue() >= 1,
+        r.toString());
   }
 
   @Test

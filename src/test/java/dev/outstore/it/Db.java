@@ -72,6 +72,7 @@ public class Db {
   /** Empties the outbox and the ledger. */
   public void clean() {
     update("delete from outbox_entry");
+    update("delete from outbox_hold");
     update("delete from test_ledger");
   }
 

@@ -139,6 +139,44 @@ class RetryIT {
             "select count(*) from outbox_entry where status = 'DONE' and msg_key in ('nobody', 'corrupt')"));
   }
 
+  @Test
+  void aHeldEntryAndItsFollowerWaitForTheHoldToExpireWhileOtherKeysFlow() throws Exception {
+    // as a server leaves it when it dies between holding a failed entry and recording the failure
+    Tx.run(
+        transaction,
+        () -> {
+          db.insertEntry("held", "test.ping", "{\"key\":\"held\",\"seq\":1}");
+          db.insertEntry("held", "test.ping", "{\"key\":\"held\",\"seq\":2}");
+          db.update(
+              "insert into outbox_hold (entry_id, held_until) select id, now() + interval '4"
+                  + " seconds' from outbox_entry where msg_key = 'held' order by seq limit 1");
+        });
+    Tx.run(transaction, () -> outbox.send(new Ping("free", 1, null)));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> status("free", 0).equals("DONE"));
+    // checked in one query: both still pending while the hold has not expired
+    assertEquals(
+        List.of(List.of(2L, true)),
+        db.rows(
+            "select count(*), bool_and(h.held_until > now()) from outbox_entry e, outbox_hold h"
+                + " where e.msg_key = 'held' and e.status = 'PENDING'"));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> status("held", 1).equals("DONE"));
+    assertEquals(
+        List.of(1, 2), recorder.invocationsOf("held").stream().map(i -> i.ping().seq()).toList());
+    assertEquals(0L, db.count("select attempts from outbox_entry where msg_key = 'held' limit 1"));
+  }
+
+  @Test
+  void aFailureIsRecordedOnTheEntryAndReleasesItsHold() throws Exception {
+    recorder.failTimes("once", 1, 1);
+    Tx.run(transaction, () -> outbox.send(new Ping("once", 1, null)));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> status("once", 0).equals("DONE"));
+    assertEquals(1L, db.count("select attempts from outbox_entry where msg_key = 'once'"));
+    assertEquals(0L, db.count("select count(*) from outbox_hold"));
+  }
+
   /** The status of the key's entry number {@code index} (0-based, in send order). */
   private String status(String key, int index) {
     List<List<Object>> rows =

@@ -111,7 +111,7 @@ public final class TestDatabase implements LauncherSessionListener {
   private static void createSchema(String url) throws SQLException {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS outbox_entry, test_ledger");
+      s.execute("DROP TABLE IF EXISTS outbox_entry, outbox_hold, test_ledger");
       s.execute("DROP SEQUENCE IF EXISTS outbox_entry_id_seq, outbox_entry_seq_seq");
       for (String ddl : OutboxSchema.POSTGRESQL.statements()) {
         s.execute(ddl);
