@@ -229,8 +229,25 @@ final class FaultCluster implements AutoCloseable {
     }
   }
 
+  /** Stops every server and keeps its logs in {@code target/faults/logs/<war name>/<server>}. */
   @Override
   public void close() {
     stopAll();
+    String scenario = war.getFileName().toString().replaceFirst("\\.war$", "");
+    for (int i = 0; i < servers.size(); i++) {
+      Path logs = serverDir(i).resolve("logs");
+      Path kept = war.resolveSibling("logs").resolve(scenario).resolve(name(i));
+      try {
+        deleteTree(kept);
+        Files.createDirectories(kept);
+        try (Stream<Path> files = Files.list(logs)) {
+          for (Path log : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+            Files.copy(log, kept.resolve(log.getFileName()));
+          }
+        }
+      } catch (IOException e) {
+        System.out.println("fault suite: cannot keep the logs of " + name(i) + ": " + e);
+      }
+    }
   }
 }

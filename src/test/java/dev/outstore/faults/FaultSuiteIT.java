@@ -89,7 +89,7 @@ class FaultSuiteIT {
               cluster.kill(1);
               long killedAt = db.count("select count(*) from fault_ledger");
               // let the survivors drain a while without it, then bring it back
-              await()
+              await("the survivors deliver another 20 % of the workload")
                   .atMost(Duration.ofMinutes(2))
                   .until(
                       () ->
