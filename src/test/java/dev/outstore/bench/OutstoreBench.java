@@ -10,11 +10,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -178,8 +182,11 @@ class OutstoreBench {
         call("insert?from=" + next + "&count=" + count + "&perTx=100&threads=2");
     next += count;
     db.execute("analyze outbox_entry"); // what autovacuum does after a bulk insert, done now
-    call("open");
-    Map<String, String> done = call("await?delivered=" + (delivered + count) + "&timeoutS=3600");
+    Map<String, String> done;
+    try (AutoCloseable watch = watchTransactions("outstore")) {
+      call("open");
+      done = call("await?delivered=" + (delivered + count) + "&timeoutS=3600");
+    }
     double seconds = Long.parseLong(done.get("drain_ns")) / 1e9;
     double rate = count / seconds;
     System.out.printf(
@@ -202,7 +209,10 @@ class OutstoreBench {
 
   private double timeFloor(long count) throws Exception {
     long start = System.nanoTime();
-    long done = JdbcFloor.drain(db, SETTINGS.workers(), SETTINGS.batchSize());
+    long done;
+    try (AutoCloseable watch = watchTransactions("floor")) {
+      done = JdbcFloor.drain(db, SETTINGS.workers(), SETTINGS.batchSize());
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (done != count) {
       throw new IllegalStateException("the floor drained " + done + " of " + count);
@@ -214,6 +224,46 @@ class OutstoreBench {
         seconds,
         count / seconds);
     return count / seconds;
+  }
+
+  /**
+   * Samples, once a second while a drain runs, the oldest transaction of another session of this
+   * database, and prints the longest seen. A long one would keep every drained row's index entry
+   * alive and make each claim walk them all.
+   */
+  private AutoCloseable watchTransactions(String drain) {
+    String[] longest = {"none"};
+    double[] longestSeconds = {0};
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            String row =
+                db.text(
+                    "select coalesce(extract(epoch from now() - xact_start), 0) || '|' || state"
+                        + " || '|' || left(query, 100) from pg_stat_activity where datname ="
+                        + " current_database() and pid <> pg_backend_pid() and xact_start is not"
+                        + " null order by xact_start limit 1");
+            if (row != null) {
+              double seconds = Double.parseDouble(row.substring(0, row.indexOf('|')));
+              if (seconds > longestSeconds[0]) {
+                longestSeconds[0] = seconds;
+                longest[0] = row;
+              }
+            }
+          } catch (SQLException | RuntimeException e) {
+            longest[0] = "sampling failed: " + e;
+          }
+        },
+        0,
+        1,
+        TimeUnit.SECONDS);
+    return () -> {
+      sampler.shutdownNow();
+      sampler.awaitTermination(10, TimeUnit.SECONDS);
+      System.out.println(
+          "bench: " + drain + ": oldest transaction seen while draining: " + longest[0]);
+    };
   }
 
   private GruelboxPeer newPeer() {

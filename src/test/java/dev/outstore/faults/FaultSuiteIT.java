@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -89,12 +90,17 @@ class FaultSuiteIT {
               cluster.kill(1);
               long killedAt = db.count("select count(*) from fault_ledger");
               // let the survivors drain a while without it, then bring it back
-              await("the survivors deliver another 20 % of the workload")
-                  .atMost(Duration.ofMinutes(2))
-                  .until(
-                      () ->
-                          db.countOrZero("select count(*) from fault_ledger")
-                              > killedAt + planned() / 5);
+              try {
+                await("the survivors deliver another 20 % of the workload")
+                    .atMost(Duration.ofMinutes(2))
+                    .until(
+                        () ->
+                            db.countOrZero("select count(*) from fault_ledger")
+                                > killedAt + planned() / 5);
+              } catch (ConditionTimeoutException e) {
+                throw new AssertionError(
+                    "delivered " + killedAt + " when killed; now: " + databaseState(), e);
+              }
               cluster.start(1);
               workload.avoid.remove(1);
             });
@@ -230,11 +236,14 @@ class FaultSuiteIT {
       cluster.startAll();
       Workload workload = new Workload(cluster, KEYS, PER_KEY, PER_TX);
       prelude.send(workload);
-      Thread producer = new Thread(workload::run, "fault-workload");
+      // the driver pauses at 40 % sent; the fault comes at 30 % delivered, as sending resumes
+      Thread producer =
+          new Thread(() -> workload.run(Math.max(1, PER_KEY * 4 / 10)), "fault-workload");
       producer.start();
       await()
           .atMost(Duration.ofMinutes(5))
           .until(() -> db.countOrZero("select count(*) from fault_ledger") >= planned() * 3 / 10);
+      workload.resume();
       long faultAt = System.nanoTime();
       fault.inject(cluster, workload);
       extra.put("fault_seconds", (System.nanoTime() - faultAt) / 1e9);
@@ -342,6 +351,19 @@ class FaultSuiteIT {
       }
     }
     return min == Double.MAX_VALUE ? 0 : Math.round(min * 100) / 100.0;
+  }
+
+  /** What the database shows now, for the message of a failed wait. */
+  private static String databaseState() throws Exception {
+    return db.rows(
+            "select (select count(*) from fault_ledger) ledger, (select count(*) from outbox_entry)"
+                + " sent, (select count(*) from outbox_entry where status = 'PENDING') pending")
+        + " sessions "
+        + db.rows(
+            "select application_name, state, wait_event_type, wait_event,"
+                + " extract(epoch from now() - xact_start)::int xact_s, left(query, 120) from"
+                + " pg_stat_activity where datname = current_database() and pid <>"
+                + " pg_backend_pid() order by xact_start nulls last limit 20");
   }
 
   /** Database transactions per second while nothing is due: the dispatchers' idle polling. */

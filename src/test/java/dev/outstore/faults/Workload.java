@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,7 @@ final class Workload {
   final Set<Integer> avoid = ConcurrentHashMap.newKeySet();
 
   final AtomicLong failedRequests = new AtomicLong();
+  private final CountDownLatch resumed = new CountDownLatch(1);
   private final AtomicInteger next = new AtomicInteger();
 
   Workload(FaultCluster cluster, int keys, int perKey, int perTx) {
@@ -54,8 +56,20 @@ final class Workload {
     }
   }
 
-  void run() {
+  /**
+   * Sends every round, pausing after {@code pauseAfter} of them until {@link #resume}, so that a
+   * fault can be injected while most of the workload is still to come, however fast it drains.
+   */
+  void run(int pauseAfter) {
     for (int seq = 1; seq <= perKey; seq++) {
+      if (seq == pauseAfter + 1) {
+        try {
+          resumed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       int round = seq;
       List<CompletableFuture<Void>> requests = new ArrayList<>();
       for (int from = 0; from < keys; from += chunk) {
@@ -65,6 +79,10 @@ final class Workload {
       }
       requests.forEach(CompletableFuture::join);
     }
+  }
+
+  void resume() {
+    resumed.countDown();
   }
 
   /** Sends one chunk, moving to another server when one does not answer. */
