@@ -4,6 +4,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.QueryTimeoutException;
 import jakarta.transaction.Status;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.UserTransaction;
@@ -61,7 +62,14 @@ class BatchDelivery {
    * @throws Exception if the database failed, for example because it is down
    */
   int run(BooleanSupplier stopping) throws Exception {
-    List<OutboxEntry> claimed = lock(() -> store.claim(settings.batchSize(), Instant.now()));
+    List<OutboxEntry> claimed;
+    try {
+      claimed = lock(() -> store.claim(settings.batchSize(), Instant.now()));
+    } catch (QueryTimeoutException e) {
+      // its snapshot was overtaken (see EntryStore); once more, with a fresh one
+      LOG.log(Level.FINE, "outstore: a claim timed out; claiming again", e);
+      claimed = lock(() -> store.claim(settings.batchSize(), Instant.now()));
+    }
     if (!claimed.isEmpty()) {
       deliverRound(claimed, stopping);
     }

@@ -240,10 +240,10 @@ class OutstoreBench {
           try {
             String row =
                 db.text(
-                    "select coalesce(extract(epoch from now() - xact_start), 0) || '|' || state"
-                        + " || '|' || left(query, 100) from pg_stat_activity where datname ="
-                        + " current_database() and pid <> pg_backend_pid() and xact_start is not"
-                        + " null order by xact_start limit 1");
+                    "select coalesce((select extract(epoch from now() - xact_start) || '|' ||"
+                        + " state || '|' || left(query, 300) from pg_stat_activity where datname"
+                        + " = current_database() and pid <> pg_backend_pid() and xact_start is"
+                        + " not null order by xact_start limit 1), '0|-|-')");
             if (row != null) {
               double seconds = Double.parseDouble(row.substring(0, row.indexOf('|')));
               if (seconds > longestSeconds[0]) {
@@ -255,9 +255,10 @@ class OutstoreBench {
             longest[0] = "sampling failed: " + e;
           }
         },
-        0,
-        1,
-        TimeUnit.SECONDS);
+        // the first sample after the drain began: workers held at the gate are released by then
+        500,
+        1000,
+        TimeUnit.MILLISECONDS);
     return () -> {
       sampler.shutdownNow();
       sampler.awaitTermination(10, TimeUnit.SECONDS);

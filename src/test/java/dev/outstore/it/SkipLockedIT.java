@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -77,17 +76,56 @@ class SkipLockedIT {
     assertEquals(1, recorder.invocationsOf("held").size());
   }
 
+  @Test
+  void aClaimThatWaitsLongerThanItsTimeoutIsCancelledAndTheDispatcherRecovers() throws Exception {
+    db.insertEntry("late", "test.ping", "{\"key\":\"late\",\"seq\":1}");
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ManagedExecutorService executor =
+        InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
+    // nothing else makes a claim wait: a table lock on outbox_hold, which every claim reads
+    Future<?> holder =
+        executor.submit(
+            () ->
+                holdWith("lock table outbox_hold in access exclusive mode", null, locked, release));
+    assertTrue(locked.await(10, TimeUnit.SECONDS), "the competing transaction took the lock");
+    String waitingClaims =
+        "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like"
+            + " '%from outbox_entry%outbox_hold%for no key update%'";
+    try {
+      Tx.run(transaction, () -> outbox.send(new Ping("free", 1, null))); // wakes a round
+      await().atMost(Duration.ofSeconds(10)).until(() -> db.count(waitingClaims) > 0);
+      // the claim and its one retry are cancelled: no claim is left waiting on the lock
+      await().atMost(Duration.ofSeconds(20)).until(() -> db.count(waitingClaims) == 0);
+      assertEquals(List.of(), recorder.invocationsOf("free"));
+    } finally {
+      release.countDown();
+    }
+    holder.get(10, TimeUnit.SECONDS);
+    Tx.run(transaction, () -> outbox.send(new Ping("free", 2, null))); // wakes a round
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> status("late").equals("DONE") && recorder.invocationsOf("free").size() == 2);
+  }
+
   private static Void holdRow(String key, CountDownLatch locked, CountDownLatch release)
+      throws Exception {
+    return holdWith(
+        "select id from outbox_entry where msg_key = ? for update", key, locked, release);
+  }
+
+  /** Runs one statement in a transaction of its own and holds that until released. */
+  private static Void holdWith(
+      String sql, String parameter, CountDownLatch locked, CountDownLatch release)
       throws Exception {
     DataSource dataSource = InitialContext.doLookup("jdbc/outstore");
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
-      try (PreparedStatement lock =
-          connection.prepareStatement("select id from outbox_entry where msg_key = ? for update")) {
-        lock.setString(1, key);
-        try (ResultSet rs = lock.executeQuery()) {
-          rs.next();
+      try (PreparedStatement lock = connection.prepareStatement(sql)) {
+        if (parameter != null) {
+          lock.setString(1, parameter);
         }
+        lock.execute();
         locked.countDown();
         release.await(60, TimeUnit.SECONDS);
       } finally {
