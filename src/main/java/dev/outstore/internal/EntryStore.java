@@ -92,11 +92,12 @@ class EntryStore {
    * Locks up to {@code limit} due entries and returns those that may be delivered now, in seq
    * order.
    *
+   * <p>When another dispatcher holds the head of a key, the entries locked behind it are useless to
+   * this round; a further pass then looks past those keys, so competing dispatchers spread over
+   * different keys instead of queueing behind each other.
+   *
    * @throws jakarta.persistence.QueryTimeoutException if a claim query ran longer than {@link
    *     #CLAIM_TIMEOUT_MILLIS}; the transaction must then roll back
-   *     <p>When another dispatcher holds the head of a key, the entries locked behind it are
-   *     useless to this round; a further pass then looks past those keys, so competing dispatchers
-   *     spread over different keys instead of queueing behind each other.
    */
   List<OutboxEntry> claim(int limit, Instant now) {
     List<OutboxEntry> claimed = new ArrayList<>();
