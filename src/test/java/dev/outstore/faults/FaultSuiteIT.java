@@ -89,6 +89,7 @@ class FaultSuiteIT {
               workload.avoid.add(1);
               cluster.kill(1);
               long killedAt = db.count("select count(*) from fault_ledger");
+              workload.resume(); // only now: the rest must be left for the survivors
               // let the survivors drain a while without it, then bring it back
               try {
                 await("the survivors deliver another 20 % of the workload")
@@ -111,7 +112,13 @@ class FaultSuiteIT {
   @Order(3)
   void databaseRestart() throws Exception {
     ScenarioResult r =
-        run("database-restart", "", (cluster, workload) -> db.restart(Duration.ofSeconds(6)));
+        run(
+            "database-restart",
+            "",
+            (cluster, workload) -> {
+              workload.resume(); // the driver's requests meet the outage
+              db.restart(Duration.ofSeconds(6));
+            });
     assertClean(r);
   }
 
@@ -148,6 +155,7 @@ class FaultSuiteIT {
             "",
             (cluster, workload) -> {
               workload.avoid.add(0);
+              workload.resume();
               cluster.redeploy(0);
               workload.avoid.remove(0);
             });
@@ -198,7 +206,11 @@ class FaultSuiteIT {
         (double) figures.get("idle_transactions_per_s_undeployed") < 1.0, figures.toString());
   }
 
-  /** What a scenario does to the cluster once 30 % of the workload is delivered. */
+  /**
+   * What a scenario does to the cluster once 30 % of the workload is delivered, with the driver
+   * paused at 40 % sent. The fault resumes the driver when it should meet the rest of the workload;
+   * otherwise it resumes once the fault is injected.
+   */
   interface Fault {
     Fault NONE = (cluster, workload) -> {};
 
@@ -236,17 +248,17 @@ class FaultSuiteIT {
       cluster.startAll();
       Workload workload = new Workload(cluster, KEYS, PER_KEY, PER_TX);
       prelude.send(workload);
-      // the driver pauses at 40 % sent; the fault comes at 30 % delivered, as sending resumes
+      // the driver pauses at 40 % sent; the fault comes at 30 % delivered
       Thread producer =
           new Thread(() -> workload.run(Math.max(1, PER_KEY * 4 / 10)), "fault-workload");
       producer.start();
       await()
           .atMost(Duration.ofMinutes(5))
           .until(() -> db.countOrZero("select count(*) from fault_ledger") >= planned() * 3 / 10);
-      workload.resume();
       long faultAt = System.nanoTime();
       fault.inject(cluster, workload);
       extra.put("fault_seconds", (System.nanoTime() - faultAt) / 1e9);
+      workload.resume();
       producer.join(Duration.ofMinutes(10).toMillis());
       await()
           .atMost(Duration.ofMinutes(10))

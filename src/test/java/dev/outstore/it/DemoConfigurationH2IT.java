@@ -75,4 +75,22 @@ class DemoConfigurationH2IT {
                 java.util.stream.IntStream.rangeClosed(1, 40).boxed().toList(), seqs, key));
     assertEquals(200, recorder.invocations().size());
   }
+
+  @Test
+  void aFailedDeliveryIsHeldRecordedAndRetriedOnH2() throws Exception {
+    recorder.failTimes("h2-flaky", 1, 1);
+    Tx.run(transaction, () -> outbox.send(new Ping("h2-flaky", 1, null)));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                db.count(
+                        "select count(*) from outbox_entry where status = 'DONE'"
+                            + " and msg_key = 'h2-flaky'")
+                    == 1);
+    assertEquals(1L, db.count("select attempts from outbox_entry where msg_key = 'h2-flaky'"));
+    assertEquals(0L, db.count("select count(*) from outbox_hold"));
+    assertEquals(2, recorder.invocationsOf("h2-flaky").size());
+  }
 }

@@ -52,14 +52,9 @@ class SkipLockedIT {
   void rowsLockedByAnotherTransactionAreSkippedWithoutBlocking() throws Exception {
     // inserted by SQL, so no wake-up: it stays pending until a round runs
     db.insertEntry("held", "test.ping", "{\"key\":\"held\",\"seq\":1}");
-    CountDownLatch locked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ManagedExecutorService executor =
-        InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
     // a competing transaction on its own thread holds the row, as another dispatcher would
-    Future<?> holder = executor.submit(() -> holdRow("held", locked, release));
-    assertTrue(locked.await(10, TimeUnit.SECONDS), "the competing transaction locked the row");
-    try {
+    try (Competitor row =
+        Competitor.holding("select id from outbox_entry where msg_key = 'held' for update")) {
       // a later entry of another key: its round meets the held row first in seq order
       Tx.run(transaction, () -> outbox.send(new Ping("free", 1, null)));
       await()
@@ -67,10 +62,7 @@ class SkipLockedIT {
           .until(() -> db.count("select count(*) from test_ledger where msg_key = 'free'") == 1);
       assertEquals("PENDING", status("held"));
       assertEquals(List.of(), recorder.invocationsOf("held"));
-    } finally {
-      release.countDown();
     }
-    holder.get(10, TimeUnit.SECONDS);
     Tx.run(transaction, () -> outbox.send(new Ping("free", 2, null))); // wakes a round
     await().atMost(Duration.ofSeconds(10)).until(() -> status("held").equals("DONE"));
     assertEquals(1, recorder.invocationsOf("held").size());
@@ -79,60 +71,63 @@ class SkipLockedIT {
   @Test
   void aClaimThatWaitsLongerThanItsTimeoutIsCancelledAndTheDispatcherRecovers() throws Exception {
     db.insertEntry("late", "test.ping", "{\"key\":\"late\",\"seq\":1}");
-    CountDownLatch locked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ManagedExecutorService executor =
-        InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
-    // nothing else makes a claim wait: a table lock on outbox_hold, which every claim reads
-    Future<?> holder =
-        executor.submit(
-            () ->
-                holdWith("lock table outbox_hold in access exclusive mode", null, locked, release));
-    assertTrue(locked.await(10, TimeUnit.SECONDS), "the competing transaction took the lock");
     String waitingClaims =
         "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like"
             + " '%from outbox_entry%outbox_hold%for no key update%'";
-    try {
+    // nothing else makes a claim wait: a table lock on outbox_hold, which every claim reads
+    try (Competitor table = Competitor.holding("lock table outbox_hold in access exclusive mode")) {
       Tx.run(transaction, () -> outbox.send(new Ping("free", 1, null))); // wakes a round
       await().atMost(Duration.ofSeconds(10)).until(() -> db.count(waitingClaims) > 0);
       // the claim and its one retry are cancelled: no claim is left waiting on the lock
       await().atMost(Duration.ofSeconds(20)).until(() -> db.count(waitingClaims) == 0);
       assertEquals(List.of(), recorder.invocationsOf("free"));
-    } finally {
-      release.countDown();
     }
-    holder.get(10, TimeUnit.SECONDS);
     Tx.run(transaction, () -> outbox.send(new Ping("free", 2, null))); // wakes a round
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> status("late").equals("DONE") && recorder.invocationsOf("free").size() == 2);
   }
 
-  private static Void holdRow(String key, CountDownLatch locked, CountDownLatch release)
-      throws Exception {
-    return holdWith(
-        "select id from outbox_entry where msg_key = ? for update", key, locked, release);
-  }
+  /**
+   * A transaction on another thread that runs one statement and keeps its locks until closed, as a
+   * competing dispatcher or an administrator would.
+   */
+  private static final class Competitor implements AutoCloseable {
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final Future<?> running;
 
-  /** Runs one statement in a transaction of its own and holds that until released. */
-  private static Void holdWith(
-      String sql, String parameter, CountDownLatch locked, CountDownLatch release)
-      throws Exception {
-    DataSource dataSource = InitialContext.doLookup("jdbc/outstore");
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement lock = connection.prepareStatement(sql)) {
-        if (parameter != null) {
-          lock.setString(1, parameter);
-        }
-        lock.execute();
-        locked.countDown();
-        release.await(60, TimeUnit.SECONDS);
-      } finally {
-        connection.rollback();
-      }
+    private Competitor(String sql) throws Exception {
+      CountDownLatch holding = new CountDownLatch(1);
+      ManagedExecutorService executor =
+          InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
+      running = executor.submit(() -> hold(sql, holding));
+      assertTrue(holding.await(10, TimeUnit.SECONDS), "the competing transaction ran: " + sql);
     }
-    return null;
+
+    static Competitor holding(String sql) throws Exception {
+      return new Competitor(sql);
+    }
+
+    private Void hold(String sql, CountDownLatch holding) throws Exception {
+      DataSource dataSource = InitialContext.doLookup("jdbc/outstore");
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+          statement.execute();
+          holding.countDown();
+          release.await(60, TimeUnit.SECONDS);
+        } finally {
+          connection.rollback();
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public void close() throws Exception {
+      release.countDown();
+      running.get(10, TimeUnit.SECONDS);
+    }
   }
 
   private String status(String key) {
