@@ -1,10 +1,10 @@
 package dev.outstore.internal;
 
+import dev.outstore.internal.EntryClaims.ChargedFailure;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.QueryTimeoutException;
 import jakarta.transaction.Status;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.UserTransaction;
@@ -35,6 +35,7 @@ class BatchDelivery {
 
   @Resource UserTransaction transaction;
   @Inject EntryStore store;
+  @Inject EntryClaims claims;
   @Inject ObserverInvoker observers;
   @Inject OutboxExtension extension;
   @Inject FailureHold failureHold;
@@ -62,13 +63,13 @@ class BatchDelivery {
    * @throws Exception if the database failed, for example because it is down
    */
   int run(BooleanSupplier stopping) throws Exception {
-    List<OutboxEntry> claimed;
+    List<ClaimedEntry> claimed;
     try {
-      claimed = lock(() -> store.claim(settings.batchSize(), Instant.now()));
-    } catch (QueryTimeoutException e) {
-      // its snapshot was overtaken (see EntryStore); once more, with a fresh one
+      claimed = lock(() -> claims.claim(settings.batchSize(), Instant.now()));
+    } catch (ClaimTimeoutException e) {
+      // its snapshot was overtaken (see EntryClaims); once more, with a fresh one
       LOG.log(Level.FINE, "outstore: a claim timed out; claiming again", e);
-      claimed = lock(() -> store.claim(settings.batchSize(), Instant.now()));
+      claimed = lock(() -> claims.claim(settings.batchSize(), Instant.now()));
     }
     if (!claimed.isEmpty()) {
       deliverRound(claimed, stopping);
@@ -88,9 +89,9 @@ class BatchDelivery {
    * call could be charged. A failure that no entry can be blamed for (at commit, say) splits the
    * run into single entries, which finds the culprit.
    */
-  private void deliverRound(List<OutboxEntry> claimed, BooleanSupplier stopping) throws Exception {
+  private void deliverRound(List<ClaimedEntry> claimed, BooleanSupplier stopping) throws Exception {
     Deque<List<Long>> runs = new ArrayDeque<>(); // the next run to deliver is on top
-    List<OutboxEntry> entries = claimed;
+    List<ClaimedEntry> entries = claimed;
     while (true) {
       Failure failure = deliverLocked(entries, stopping);
       if (failure != null) {
@@ -121,7 +122,7 @@ class BatchDelivery {
         List<Long> ids = runs.pop();
         if (!ids.isEmpty()) {
           // a failed entry's followers stay behind it: lockDeliverable drops them
-          entries = lock(() -> store.lockDeliverable(ids));
+          entries = lock(() -> claims.lockDeliverable(ids));
         }
       }
     }
@@ -134,9 +135,9 @@ class BatchDelivery {
    * Begins a transaction and locks entries in it. Returns them with the transaction open, or an
    * empty list with the transaction committed.
    */
-  private List<OutboxEntry> lock(Supplier<List<OutboxEntry>> query) throws Exception {
+  private List<ClaimedEntry> lock(Supplier<List<ClaimedEntry>> query) throws Exception {
     begin();
-    List<OutboxEntry> locked;
+    List<ClaimedEntry> locked;
     try {
       locked = query.get();
     } catch (RuntimeException | Error e) {
@@ -153,7 +154,7 @@ class BatchDelivery {
    * Delivers entries locked by the current transaction and ends it: commits and returns null, or
    * rolls back, charges the failing entry (unless stopping) and returns the failure.
    */
-  private Failure deliverLocked(List<OutboxEntry> entries, BooleanSupplier stopping)
+  private Failure deliverLocked(List<ClaimedEntry> entries, BooleanSupplier stopping)
       throws Exception {
     int current = -1;
     try {
@@ -170,11 +171,11 @@ class BatchDelivery {
         store.flush(); // so an observer's failing write is charged to this entry
         current = 0;
       }
-      store.markDone(ids(entries), Instant.now());
+      claims.markDone(ids(entries), Instant.now());
       transaction.commit();
       return null;
     } catch (Exception | Error e) {
-      OutboxEntry culprit = current >= 0 ? entries.get(current) : null;
+      ClaimedEntry culprit = current >= 0 ? entries.get(current) : null;
       if (culprit == null || stopping.getAsBoolean() || e instanceof VirtualMachineError) {
         rollbackQuietly();
         if (e instanceof VirtualMachineError vmError) {
@@ -197,8 +198,8 @@ class BatchDelivery {
     }
   }
 
-  private static List<Long> ids(List<OutboxEntry> entries) {
-    return entries.stream().map(OutboxEntry::id).toList();
+  private static List<Long> ids(List<ClaimedEntry> entries) {
+    return entries.stream().map(ClaimedEntry::id).toList();
   }
 
   /**
@@ -213,43 +214,35 @@ class BatchDelivery {
       // Waits if another dispatcher holds the row: one whose claim found it before the hold.
       // If that one delivered it, nothing is left to record; if it failed too, both attempts
       // count, so the observer is never called more than max-attempts times.
-      OutboxEntry entry = store.lockPendingWaiting(id);
-      Instant now = Instant.now();
-      if (entry != null) {
-        int attempt = entry.attempts() + 1;
-        if (attempt >= settings.maxAttempts()) {
-          entry.dead(error, now);
-          LOG.log(
-              Level.SEVERE,
-              "outstore: entry {0} (type {1}, key {2}) is DEAD after {3} attempts: {4}",
-              new Object[] {id, entry.type(), entry.key(), attempt, error});
-        } else {
-          entry.failed(error, later(entry.availableAt(), retryAt));
-          LOG.log(
-              Level.WARNING,
-              "outstore: entry {0} (type {1}, key {2}) failed attempt {3} of {4}, retry in {5} ms:"
-                  + " {6}",
-              new Object[] {
-                id,
-                entry.type(),
-                entry.key(),
-                attempt,
-                settings.maxAttempts(),
-                Duration.between(now, retryAt).toMillis(),
-                error
-              });
-        }
-      }
-      store.release(id, now);
+      ChargedFailure charged = claims.chargeFailure(id, error, retryAt, settings.maxAttempts());
       transaction.commit();
+      if (charged == null) {
+        return;
+      }
+      if (charged.dead()) {
+        LOG.log(
+            Level.SEVERE,
+            "outstore: entry {0} (type {1}, key {2}) is DEAD after {3} attempts: {4}",
+            new Object[] {id, charged.type(), charged.key(), charged.attempt(), error});
+      } else {
+        LOG.log(
+            Level.WARNING,
+            "outstore: entry {0} (type {1}, key {2}) failed attempt {3} of {4}, retry in {5} ms:"
+                + " {6}",
+            new Object[] {
+              id,
+              charged.type(),
+              charged.key(),
+              charged.attempt(),
+              settings.maxAttempts(),
+              Duration.between(Instant.now(), retryAt).toMillis(),
+              error
+            });
+      }
     } catch (Exception | Error e) {
       rollbackQuietly();
       throw e;
     }
-  }
-
-  private static Instant later(Instant a, Instant b) {
-    return a.isAfter(b) ? a : b;
   }
 
   private void begin() throws Exception {

@@ -27,7 +27,7 @@ class ObserverInvoker {
    * @throws UndeliverableEntryException if no observer takes the entry's type or its payload cannot
    *     be read; any exception an observer throws passes through
    */
-  void deliver(OutboxEntry entry) {
+  void deliver(ClaimedEntry entry) {
     MessageTypes types = extension.messageTypes();
     Optional<Class<? extends OutboxMessage>> cls = types.classOf(entry.type());
     if (cls.isEmpty() && !types.envelopeObserved()) {
@@ -60,7 +60,7 @@ class ObserverInvoker {
     return selected;
   }
 
-  private OutboxMessage read(OutboxEntry entry, Class<? extends OutboxMessage> cls) {
+  private OutboxMessage read(ClaimedEntry entry, Class<? extends OutboxMessage> cls) {
     OutboxMessage message;
     try {
       message = json.read(entry.payload(), cls);
