@@ -55,7 +55,7 @@ record OutboxSettings(
     boolean enabled = r.bool("enabled", true);
     int batchSize = r.integer("batch-size", 100, 1, 10_000);
     Duration poll = r.duration("poll-interval", "1s", Duration.ofMillis(10), Duration.ofHours(1));
-    int workers = r.integer("workers", 4, 1, 64);
+    int workers = r.integer("workers", 5, 1, 64);
     int maxAttempts = r.integer("max-attempts", 10, 1, 1_000);
     Duration initial =
         r.duration("backoff.initial", "1s", Duration.ofMillis(1), Duration.ofDays(1));

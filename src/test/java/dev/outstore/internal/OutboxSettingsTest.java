@@ -24,7 +24,7 @@ class OutboxSettingsTest {
     assertEquals(true, s.enabled());
     assertEquals(100, s.batchSize());
     assertEquals(Duration.ofSeconds(1), s.pollInterval());
-    assertEquals(4, s.workers());
+    assertEquals(5, s.workers());
     assertEquals(10, s.maxAttempts());
     assertEquals(Duration.ofSeconds(1), s.backoffInitial());
     assertEquals(Duration.ofMinutes(10), s.backoffMax());
