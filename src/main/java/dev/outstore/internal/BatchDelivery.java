@@ -269,7 +269,8 @@ class BatchDelivery {
       }
       text.append(t.getClass().getName());
       if (t.getMessage() != null) {
-        text.append(": ").append(t.getMessage());
+        // PostgreSQL's text type refuses NUL: the record would fail, and with it every attempt
+        text.append(": ").append(t.getMessage().replace('\0', '\uFFFD'));
       }
       if (t.getCause() == t) {
         break;

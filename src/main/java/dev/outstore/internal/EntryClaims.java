@@ -142,7 +142,7 @@ class EntryClaims {
                   + COLUMNS
                   + " from outbox_entry e where e.id = any(?) and e.status = 'PENDING'"
                   + " order by e.seq"
-                  + dialect.skipLocked();
+                  + dialect.claimLock();
           List<ClaimedEntry> locked;
           try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
@@ -243,7 +243,7 @@ class EntryClaims {
         DUE
             + (excludedKeys.isEmpty() ? "" : " and e.msg_key <> all(?)")
             + " order by e.seq limit ?"
-            + dialect.skipLocked();
+            + dialect.claimLock();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       OffsetDateTime at = timestamp(now);
       int p = 1;

@@ -6,15 +6,23 @@ import dev.outstore.OutboxConfigurationException;
 enum SqlDialect {
   /*
    * NO KEY UPDATE, the weakest lock that keeps other claims off the row, as Hibernate renders
-   * PESSIMISTIC_WRITE: it does not block inserts that reference the row by foreign key.
+   * PESSIMISTIC_WRITE: it does not block inserts that reference the row by foreign key. A claim
+   * skips rows other claims hold.
    */
-  POSTGRESQL(" for no key update"),
-  H2(" for update");
+  POSTGRESQL(" for no key update", " for no key update skip locked"),
+  /*
+   * H2 locks every row its query matches, not only those the LIMIT returns: with SKIP LOCKED, one
+   * claim would leave the others nothing (measured on H2 2.5). Its claims wait for each other
+   * instead, as they did when Hibernate's H2 dialect wrote the lock clause. H2 serves the demo.
+   */
+  H2(" for update", " for update");
 
   private final String lock;
+  private final String claimLock;
 
-  SqlDialect(String lock) {
+  SqlDialect(String lock, String claimLock) {
     this.lock = lock;
+    this.claimLock = claimLock;
   }
 
   /** The clause that ends a query locking its rows, waiting for other transactions' locks. */
@@ -22,9 +30,9 @@ enum SqlDialect {
     return lock;
   }
 
-  /** The clause that ends a claim query: locks its rows, skipping those locked elsewhere. */
-  String skipLocked() {
-    return lock + " skip locked";
+  /** The clause that ends a claim query: on PostgreSQL it skips rows locked elsewhere. */
+  String claimLock() {
+    return claimLock;
   }
 
   /**

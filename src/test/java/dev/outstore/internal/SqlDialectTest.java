@@ -16,9 +16,15 @@ class SqlDialectTest {
   }
 
   @Test
-  void postgresqlTakesTheWeakerRowLock() {
-    assertEquals(" for no key update skip locked", SqlDialect.POSTGRESQL.skipLocked());
-    assertEquals(" for update skip locked", SqlDialect.H2.skipLocked());
+  void postgresqlClaimsSkipEachOthersRowsWithTheWeakerRowLock() {
+    assertEquals(" for no key update skip locked", SqlDialect.POSTGRESQL.claimLock());
+    assertEquals(" for no key update", SqlDialect.POSTGRESQL.lock());
+  }
+
+  @Test
+  void h2ClaimsWaitForEachOther() {
+    // H2 would lock every matching row, not only the batch, and leave other claims nothing
+    assertEquals(" for update", SqlDialect.H2.claimLock());
   }
 
   @Test
