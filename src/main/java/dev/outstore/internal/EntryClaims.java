@@ -28,8 +28,9 @@ import org.hibernate.jdbc.ReturningWork;
  * <p>They are plain SQL on that connection rather than JPQL: Hibernate translated the claim's
  * second step and the acknowledgement anew on every round (their {@code in} lists defeat its plan
  * cache) and tracked every claimed row as a managed entity, which took more than half of the
- * dispatcher's CPU (see docs/performance.md). Rows are locked with {@code SKIP LOCKED}: competing
- * dispatchers skip each other's rows instead of waiting for them.
+ * dispatcher's CPU (see docs/performance.md). On PostgreSQL, claims lock with {@code SKIP LOCKED}:
+ * competing dispatchers skip each other's rows instead of waiting for them (on H2 they wait, see
+ * {@link SqlDialect}).
  *
  * <p>Per-key order takes two steps, because a row lock says nothing about the rows before it. The
  * claim leaves out entries stuck behind an earlier entry of their key that is backing off. Then,
@@ -68,9 +69,9 @@ class EntryClaims {
    * The lower bound on seq changes no result (no pending entry lies below the first one), but
    * without it PostgreSQL's generic plan for this prepared statement, which it uses after five
    * executions, walks every pending-index entry of these keys in a bitmap scan, including the dead
-   * entries of rows drained since the last vacuum: 1.9 ms per round in the benchmark against 0.4
-   * ms with the bound (a range that makes the plan an index scan, which skips entries it has
-   * found dead before).
+   * entries of rows drained since the last vacuum: 1.9 ms per round in the benchmark's drain
+   * against 0.7 ms with the bound (a range that makes the plan an index scan, which skips entries
+   * it has found dead before).
    */
   private static final String LEADING =
       "select e.msg_key, e.id, h.entry_id from outbox_entry e left join outbox_hold h"
